@@ -1,0 +1,123 @@
+"""Heatmaps of loss surfaces, as matplotlib Figures returned to the caller.
+
+Nothing here computes a loss: every function takes surfaces computed by
+:mod:`lossnotes.surface` and draws them. No global matplotlib state is touched
+(no pyplot, no backend switch, no ``rcParams`` change); text is set in the
+language's fonts explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+from .fonts import font_properties
+from .labels import loss_label, target_label
+from .surface import Surface
+from .validation import check_name
+from .wording import current_language, translator
+
+__all__ = ["THEMES", "loss_heatmaps"]
+
+
+@dataclass(frozen=True)
+class _Theme:
+    background: str
+    foreground: str
+    colormap: str
+
+
+_THEMES = {
+    "light": _Theme(background="#ffffff", foreground="#1a1a1a", colormap="viridis"),
+    "dark": _Theme(background="#14181e", foreground="#e6e6e6", colormap="viridis"),
+}
+#: Colour schemes the figures can be drawn in.
+THEMES: tuple[str, ...] = tuple(_THEMES)
+
+
+def _style_axes(ax, theme: _Theme) -> None:
+    ax.set_facecolor(theme.background)
+    ax.tick_params(colors=theme.foreground, which="both")
+    for spine in ax.spines.values():
+        spine.set_color(theme.foreground)
+
+
+def _fixed_logit_text(value: float) -> str:
+    return f"{value:g}".replace("-", "\u2212")
+
+
+def loss_heatmaps(
+    surfaces: Sequence[Surface],
+    lang: str | None = None,
+    theme: str = "light",
+    width: float = 10.0,
+) -> Figure:
+    """Draw each surface as a heatmap with its own colour bar, side by side.
+
+    Parameters
+    ----------
+    surfaces : sequence of Surface
+        Surfaces over the same grid and target (typically cross-entropy and MSE).
+    lang : {"en", "zh_CN"}, optional
+        Language of titles, axis and colour-bar labels; defaults to the build's.
+    theme : {"light", "dark"}
+        Colour scheme of the page the figure is shown on.
+    width : float
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``surfaces`` is empty or mixes grids or targets.
+    """
+    lang = current_language() if lang is None else lang
+    check_name(theme, THEMES, "theme")
+    if not surfaces:
+        raise ValueError("surfaces must hold at least one Surface, got none")
+    first = surfaces[0]
+    if any(s.grid != first.grid or s.target != first.target for s in surfaces):
+        raise ValueError("surfaces must share one grid and one target")
+    _ = translator(lang)
+    style = _THEMES[theme]
+    text = font_properties(lang)
+    title_font = font_properties(lang, size=12)
+    grid = first.grid
+
+    n = len(surfaces)
+    fig = Figure(figsize=(width, width * 0.42 * (2 / max(n, 2)) + 0.6), layout="constrained")
+    fig.patch.set_facecolor(style.background)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    extent = (grid.low, grid.high, grid.low, grid.high)
+    for ax, surface in zip(axes, surfaces, strict=True):
+        image = ax.imshow(
+            surface.loss,
+            origin="lower",
+            extent=extent,
+            cmap=style.colormap,
+            aspect="equal",
+            interpolation="nearest",
+        )
+        _style_axes(ax, style)
+        name = loss_label(surface.loss_name, lang)
+        ax.set_title(name, fontproperties=title_font, color=style.foreground)
+        ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)
+        ax.set_ylabel(_("logit $z_1$ (class 1)"), fontproperties=text, color=style.foreground)
+        bar = fig.colorbar(image, ax=ax, shrink=0.9)
+        bar.set_label(_("{loss} loss").format(loss=name), fontproperties=text, color=style.foreground)
+        bar.ax.tick_params(colors=style.foreground)
+        bar.outline.set_edgecolor(style.foreground)
+    fig.suptitle(
+        _("Target: {target}; logit $z_2$ fixed at {value}").format(
+            target=target_label(first.target, lang=lang),
+            value=_fixed_logit_text(grid.fixed_logit),
+        ),
+        fontproperties=title_font,
+        color=style.foreground,
+    )
+    return fig

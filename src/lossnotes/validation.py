@@ -1,0 +1,197 @@
+"""Input checks shared by every public function.
+
+Each check either returns a clean array or raises an exception whose message
+names the parameter, the offending value or index, and what is allowed.
+Nothing here computes a loss.
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "MAX_RESOLUTION",
+    "check_bounds",
+    "check_finite_scalar",
+    "check_logits",
+    "check_name",
+    "check_resolution",
+    "check_target",
+]
+
+#: The largest grid resolution accepted: a 4096 x 4096 grid of 3 classes in
+#: float64 already needs about 400 MB for the logits alone, and a surface holds
+#: the logits, the gradient and the loss.
+MAX_RESOLUTION = 4096
+
+
+def _first_index(mask: np.ndarray) -> tuple[int, ...]:
+    """Return the index of the first True entry of ``mask`` as a tuple of ints."""
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))
+
+
+def check_logits(logits: Any, name: str = "logits") -> np.ndarray:
+    """Return ``logits`` as a floating array of shape (..., K), K >= 2.
+
+    Integer input becomes float64, float16 becomes float32; float32, float64
+    and longer floats are kept. ``-inf`` is allowed (a class of probability 0)
+    as long as every sample has one finite logit.
+
+    Raises
+    ------
+    TypeError
+        If the input is not a real numeric array (strings, booleans, complex,
+        objects).
+    ValueError
+        If it is empty, has no class axis, has fewer than 2 classes, or holds
+        NaN, ``+inf``, or a sample whose logits are all ``-inf``.
+    """
+    try:
+        arr = np.asarray(logits)
+    except (ValueError, TypeError) as exc:  # ragged nested sequences
+        raise TypeError(
+            f"{name} must be a real numeric array of shape (..., K); "
+            f"could not convert it: {exc}"
+        ) from None
+    kind = arr.dtype.kind
+    if kind in "iu":
+        arr = arr.astype(np.float64)
+    elif kind == "f":
+        if arr.dtype.itemsize < 4:
+            arr = arr.astype(np.float32)
+    else:
+        raise TypeError(
+            f"{name} must be a real numeric array (integers or floats), "
+            f"got dtype {arr.dtype}"
+        )
+    if arr.ndim == 0:
+        raise ValueError(
+            f"{name} must have a class axis: shape (..., K) with K >= 2, got a scalar"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if arr.shape[-1] < 2:
+        raise ValueError(
+            f"{name} must have at least 2 classes on its last axis, got K = {arr.shape[-1]}"
+        )
+    if not np.isfinite(arr).all():
+        nan = np.isnan(arr)
+        if nan.any():
+            raise ValueError(
+                f"{name} must not contain NaN; found NaN at index {_first_index(nan)}"
+            )
+        posinf = np.isposinf(arr)
+        if posinf.any():
+            raise ValueError(
+                f"{name} must not contain +inf (only finite values and -inf are allowed); "
+                f"found +inf at index {_first_index(posinf)}"
+            )
+        dead = np.isneginf(arr).all(axis=-1)
+        if dead.any():
+            raise ValueError(
+                f"{name} must have at least one finite logit per sample; the sample at "
+                f"index {_first_index(dead)} is all -inf"
+            )
+    return arr
+
+
+def check_target(target: Any, logits: np.ndarray, name: str = "target") -> np.ndarray:
+    """Return ``target`` as an intp array broadcast to ``logits.shape[:-1]``.
+
+    Raises
+    ------
+    TypeError
+        If ``target`` is not an integer or an array of integers.
+    ValueError
+        If it cannot be broadcast to the batch shape of ``logits`` or holds a
+        class index outside ``0 .. K-1``.
+    """
+    k = logits.shape[-1]
+    if isinstance(target, bool | np.bool_):
+        raise TypeError(f"{name} must be an integer class index, got a boolean: {target!r}")
+    if isinstance(target, numbers.Integral):
+        value = operator.index(target)
+        if not 0 <= value < k:
+            raise ValueError(
+                f"{name} must be a class index from 0 to {k - 1} (K = {k}), got {value}"
+            )
+        return np.full(logits.shape[:-1], value, dtype=np.intp)
+    try:
+        arr = np.asarray(target)
+    except (ValueError, TypeError) as exc:
+        raise TypeError(f"{name} must be an integer or an integer array: {exc}") from None
+    if arr.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be an integer or an integer array of class indices, "
+            f"got dtype {arr.dtype}"
+        )
+    batch = logits.shape[:-1]
+    try:
+        arr = np.broadcast_to(arr, batch)
+    except ValueError:
+        raise ValueError(
+            f"{name} of shape {arr.shape} cannot be broadcast to the batch shape "
+            f"{batch} of logits (logits have shape {logits.shape})"
+        ) from None
+    bad = (arr < 0) | (arr >= k)
+    if bad.any():
+        where = _first_index(bad)
+        raise ValueError(
+            f"{name} must hold class indices from 0 to {k - 1} (K = {k}); "
+            f"found {int(arr[where])} at index {where}"
+        )
+    return arr.astype(np.intp, copy=False)
+
+
+def check_name(value: Any, allowed: tuple[str, ...], name: str) -> str:
+    """Return ``value`` if it is one of ``allowed``; otherwise raise.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a string.
+    ValueError
+        If it is not one of ``allowed``.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {', '.join(allowed)}; got {value!r}")
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def check_finite_scalar(value: Any, name: str) -> float:
+    """Return ``value`` as a finite Python float, or raise naming ``name``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite real number, got {value!r}")
+    out = float(value)
+    if not np.isfinite(out):
+        raise ValueError(f"{name} must be a finite real number, got {out}")
+    return out
+
+
+def check_bounds(low: Any, high: Any, name: str = "range") -> tuple[float, float]:
+    """Return ``(low, high)`` as finite floats with ``low < high``, or raise."""
+    lo = check_finite_scalar(low, f"{name} low end")
+    hi = check_finite_scalar(high, f"{name} high end")
+    if not lo < hi:
+        raise ValueError(f"{name} must have low < high, got low = {lo} and high = {hi}")
+    return lo, hi
+
+
+def check_resolution(value: Any, name: str = "resolution") -> int:
+    """Return ``value`` as an int in 2 .. :data:`MAX_RESOLUTION`, or raise."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer from 2 to {MAX_RESOLUTION}, got {value!r}")
+    n = operator.index(value)
+    if not 2 <= n <= MAX_RESOLUTION:
+        raise ValueError(
+            f"{name} must be an integer from 2 to {MAX_RESOLUTION}, got {n} "
+            f"(the cap bounds memory: a surface stores logits, loss and gradient "
+            f"for resolution**2 points)"
+        )
+    return n
