@@ -23,6 +23,7 @@ __all__ = [
     "SurfaceStatistics",
     "comparison",
     "surface_statistics",
+    "vanishing_where_wrong",
 ]
 
 #: A gradient norm below this counts as vanished.
@@ -154,3 +155,30 @@ def comparison(
         for target in targets
         for name in losses
     ]
+
+
+def vanishing_where_wrong(surface: Surface, threshold: float = VANISHING_THRESHOLD) -> float:
+    """Share of the points where the target class is losing at which the gradient has vanished.
+
+    The target is losing where some other class has a logit at least as large.
+    A loss whose gradient vanishes there gives an optimiser nothing to follow
+    exactly where it most needs to move.
+
+    Parameters
+    ----------
+    surface : Surface
+    threshold : float
+        Gradient norms below this count as vanished.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; 0 if the target wins everywhere on the grid.
+    """
+    logits = surface.grid.logits()
+    target_logit = logits[..., surface.target]
+    others = np.delete(logits, surface.target, axis=-1).max(axis=-1)
+    losing = others >= target_logit
+    if not losing.any():
+        return 0.0
+    return float((surface.grad_norm[losing] < threshold).mean())

@@ -1,0 +1,94 @@
+"""Sphinx configuration of the lossnotes site (both editions).
+
+Build with ``make html``: it runs ``sphinx-build -c . docs _build/html/<lang>``
+once per language (see tools/build_site.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# -- Project -----------------------------------------------------------------
+project = "lossnotes"
+author = "the lossnotes developers"
+copyright = "2026, the lossnotes developers"
+release = "0.1.0"
+
+extensions = ["myst_nb"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
+nitpicky = True
+
+# -- Languages ---------------------------------------------------------------
+language = "en"
+# Absolute: Sphinx reads a relative entry against docs/, sphinx-intl against this folder.
+locale_dirs = [str(ROOT / "locale")]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = True
+gettext_allow_fuzzy_translations = False
+
+# -- MyST and notebooks ------------------------------------------------------
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"
+nb_execution_timeout = 600
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_output_stderr = "warn"  # anything a cell writes to stderr (a missing glyph too) fails -W
+nb_merge_streams = True
+nb_render_markdown_format = "myst"
+nb_execution_cache_path = ""  # set per language and library version in _configure()
+
+# -- HTML --------------------------------------------------------------------
+html_title = "lossnotes"
+html_static_path: list[str] = []
+html_last_updated_fmt = None
+
+
+def _library_digest() -> str:
+    """A digest of everything the notebooks' outputs depend on besides their own cells."""
+    digest = hashlib.sha256()
+    sources = sorted((ROOT / "src" / "lossnotes").rglob("*.py"))
+    sources += sorted((ROOT / "locale").glob("*/LC_MESSAGES/lossnotes.po"))
+    for path in sources:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _configure(app, config) -> None:
+    """Per-edition settings that depend on the language given with -D (runs after overrides)."""
+    lang = config.language or "en"
+    # The notebook kernel inherits this process's environment: it draws in this language.
+    os.environ["LOSSNOTES_LANG"] = lang
+    os.environ["LOSSNOTES_LOCALE_DIR"] = str(ROOT / "locale")
+    if not config.nb_execution_cache_path:
+        # jupyter-cache keys on cell source only: one cache per edition and per library
+        # version, so neither the other language's figures nor stale ones are reused.
+        base = Path(app.doctreedir)
+        cache = base / f"jupyter_cache-{_library_digest()}"
+        for old in base.glob("jupyter_cache-*"):
+            if old != cache:
+                shutil.rmtree(old, ignore_errors=True)
+        config.nb_execution_cache_path = str(cache)
+
+
+def _per_edition_output_folder(app) -> None:
+    """Keep executed notebooks and their images under this edition's doctree folder.
+
+    myst-nb writes them to ``<outdir>/../jupyter_execute``, which both editions
+    would share and which would sit inside the published site.
+    """
+    folder = Path(app.doctreedir) / "jupyter_execute"
+    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder))
+
+
+def setup(app):
+    app.connect("config-inited", _configure)
+    app.connect("builder-inited", _per_edition_output_folder, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
