@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,9 @@ def build_gettext(build_dir: Path) -> int:
     cmd = sphinx_command(
         "gettext", "en", pot_dir, build_dir / "doctrees" / "gettext",
         "-D", "nb_execution_mode=off",
+        # Unexecuted notebooks hold no glued values (their roles stay in the msgids as
+        # written) and no kernel information (so no lexer for their code cells).
+        "-D", "suppress_warnings=mystnb.glue,myst-nb.lexer",
     )
     code = subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
     if code:
@@ -129,14 +133,28 @@ def build_gettext(build_dir: Path) -> int:
     return 0
 
 
-def update_po(build_dir: Path) -> int:
-    """Merge the templates into ``locale/<lang>/LC_MESSAGES/*.po`` (sphinx-intl)."""
-    cmd = [
-        sys.executable, "-m", "sphinx_intl", "update",
-        "-p", str(build_dir / "gettext"), "-d", str(LOCALE),
-        *(arg for lang in LANGUAGES if lang != "en" for arg in ("-l", lang)),
-    ]
-    return subprocess.run(cmd, cwd=ROOT).returncode
+def update_po(build_dir: Path, catalogs: Sequence[str] = ()) -> int:
+    """Merge the templates into ``locale/<lang>/LC_MESSAGES/*.po`` (sphinx-intl).
+
+    With ``catalogs`` (names such as ``experiment`` or ``lossnotes``), only those
+    catalogs are updated.
+    """
+    pot_dir = build_dir / "gettext"
+    with tempfile.TemporaryDirectory() as scratch:
+        if catalogs:
+            missing = [name for name in catalogs if not (pot_dir / f"{name}.pot").is_file()]
+            if missing:
+                sys.stderr.write(f"no template for {', '.join(missing)} in {pot_dir}\n")
+                return 2
+            for name in catalogs:
+                shutil.copy(pot_dir / f"{name}.pot", Path(scratch) / f"{name}.pot")
+            pot_dir = Path(scratch)
+        cmd = [
+            sys.executable, "-m", "sphinx_intl", "update",
+            "-p", str(pot_dir), "-d", str(LOCALE),
+            *(arg for lang in LANGUAGES if lang != "en" for arg in ("-l", lang)),
+        ]
+        return subprocess.run(cmd, cwd=ROOT).returncode
 
 
 def catalog_counts(path: Path) -> tuple[int, int, int]:
@@ -175,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("command", choices=["html", "gettext", "update-po", "stats"])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "_build")
     parser.add_argument("--languages", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
+    parser.add_argument("--catalogs", nargs="+", default=[],
+                        help="update-po: only these catalogs (e.g. experiment lossnotes)")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     if args.command == "html":
@@ -182,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "gettext":
         return build_gettext(build_dir)
     if args.command == "update-po":
-        return update_po(build_dir)
+        return update_po(build_dir, args.catalogs)
     return stats()
 
 
