@@ -6,7 +6,13 @@ pyplot, so IPython does not know how to show them until told.
 
 from __future__ import annotations
 
-__all__ = ["FIGURE_DPI", "show_figures_as_png"]
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["FIGURE_DPI", "glue_figure", "show_figures_as_png"]
 
 #: Resolution of the PNG figures on the site: 10-inch figures are 1100 pixels wide.
 FIGURE_DPI = 110
@@ -29,3 +35,24 @@ def show_figures_as_png(dpi: int = FIGURE_DPI) -> None:
     if get_ipython() is None:
         raise RuntimeError("show_figures_as_png() needs a running IPython kernel")
     set_matplotlib_formats("png", dpi=dpi, metadata={"Software": None})
+
+
+def glue_figure(name: str, draw: Callable[[str], Figure]) -> None:
+    """Glue one figure in both colour schemes for a page to show.
+
+    ``draw(theme)`` is called with ``"light"`` and ``"dark"``; the figures are
+    glued as ``name`` and ``name + "_dark"``. A page shows them with two
+    ``{glue:figure}`` directives carrying ``:figclass: only-light`` and
+    ``:figclass: only-dark``, so each reader sees the one matching the page.
+
+    Parameters
+    ----------
+    name : str
+        Glue key of the light figure.
+    draw : callable
+        ``draw(theme) -> matplotlib.figure.Figure``.
+    """
+    from myst_nb import glue
+
+    for theme, key in (("light", name), ("dark", f"{name}_dark")):
+        glue(key, draw(theme), display=False)
