@@ -11,6 +11,9 @@ import os
 import shutil
 from pathlib import Path
 
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+
 ROOT = Path(__file__).resolve().parent
 
 # -- Project -----------------------------------------------------------------
@@ -68,11 +71,12 @@ def _configure(app, config) -> None:
     os.environ["LOSSNOTES_LANG"] = lang
     os.environ["LOSSNOTES_LOCALE_DIR"] = str(ROOT / "locale")
     if not config.nb_execution_cache_path:
-        # jupyter-cache keys on cell source only: one cache per edition and per library
-        # version, so neither the other language's figures nor stale ones are reused.
-        base = Path(app.doctreedir)
-        cache = base / f"jupyter_cache-{_library_digest()}"
-        for old in base.glob("jupyter_cache-*"):
+        # jupyter-cache keys on cell source only: one cache per language and per library
+        # version, so neither the other language's figures nor stale ones are reused. It sits
+        # beside the doctree folders, so the gettext builder (English) reuses the English one.
+        base = Path(app.doctreedir).parent
+        cache = base / f"jupyter_cache-{lang}-{_library_digest()}"
+        for old in base.glob(f"jupyter_cache-{lang}-*"):
             if old != cache:
                 shutil.rmtree(old, ignore_errors=True)
         config.nb_execution_cache_path = str(cache)
@@ -88,7 +92,26 @@ def _per_edition_output_folder(app) -> None:
     app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder))
 
 
+class _KeepCellOutputsOutOfCatalogs(SphinxTransform):
+    """Mark the text of notebook cell outputs untranslatable.
+
+    Outputs are computed by lossnotes in the build's language (their wording is translated
+    through lossnotes.po), so they must neither become msgids nor be looked up in the page
+    catalogs. This lets the gettext builder execute the notebooks, which it must: a
+    ``{glue:figure}`` caption exists only once its figure has been computed.
+    """
+
+    default_priority = 5  # before Sphinx's i18n transforms (10 and 20)
+
+    def apply(self, **kwargs) -> None:
+        for container in self.document.findall(nodes.container):
+            if "cell_output" in container.get("classes", ()):
+                for node in container.findall(nodes.TextElement):
+                    node["translatable"] = False
+
+
 def setup(app):
+    app.add_transform(_KeepCellOutputsOutOfCatalogs)
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _per_edition_output_folder, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -117,14 +117,9 @@ def extract_library_messages(pot_dir: Path) -> Path:
 def build_gettext(build_dir: Path) -> int:
     """Extract every translatable string into ``build_dir/gettext/*.pot``."""
     pot_dir = build_dir / "gettext"
-    # Execution off: otherwise Markdown outputs (table cells) would become msgids.
-    cmd = sphinx_command(
-        "gettext", "en", pot_dir, build_dir / "doctrees" / "gettext",
-        "-D", "nb_execution_mode=off",
-        # Unexecuted notebooks hold no glued values (their roles stay in the msgids as
-        # written) and no kernel information (so no lexer for their code cells).
-        "-D", "suppress_warnings=mystnb.glue,myst-nb.lexer",
-    )
+    # The notebooks run (from the English edition's execution cache): a {glue:figure}
+    # caption exists only once its figure does. conf.py keeps cell outputs out of the catalogs.
+    cmd = sphinx_command("gettext", "en", pot_dir, build_dir / "doctrees" / "gettext")
     code = subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
     if code:
         return code
