@@ -110,8 +110,45 @@ class _KeepCellOutputsOutOfCatalogs(SphinxTransform):
                     node["translatable"] = False
 
 
+def _share_glue_data_with_translations() -> None:
+    """Let ``{glue:text}`` roles inside translated paragraphs find the page's glued values.
+
+    Sphinx's i18n ``Locale`` transform parses every msgstr into a fresh docutils document,
+    after the page's own parse has finished, while myst-nb's glue roles look the notebook's
+    data up on the renderer of the document being parsed, which exists only during that
+    parse. Without this, every glued number in a translated paragraph is dropped with "No key
+    ... found". myst-nb writes each page's glued values to ``<page>.glue.json`` in its output
+    folder when the page is parsed; a role parsed outside the page's parse reads them there.
+    Roles that render rich outputs still need the page's renderer: translated text uses
+    ``{glue:text}`` only.
+    """
+    from myst_nb.core.variables import VariableOutput
+    from myst_nb.ext.glue import directives, roles, utils
+    from myst_nb.ext.glue.crossref import read_glue_cache
+
+    original = utils.retrieve_glue_data
+
+    def _retrieve_glue_data(document, key):
+        env = getattr(document.settings, "env", None)
+        if "nb_renderer" in document or env is None:
+            return original(document, key)
+        data = read_glue_cache(env.mystnb_config.output_folder, env.docname)
+        if key not in data:
+            return original(document, key)  # raises myst-nb's own "No key" error
+        return VariableOutput(
+            data=data[key]["data"],
+            metadata=data[key].get("metadata", {}),
+            nb_renderer=None,
+            vtype="glue",
+        )
+
+    roles.retrieve_glue_data = _retrieve_glue_data
+    directives.retrieve_glue_data = _retrieve_glue_data
+
+
 def setup(app):
     app.add_transform(_KeepCellOutputsOutOfCatalogs)
+    _share_glue_data_with_translations()
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _per_edition_output_folder, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
