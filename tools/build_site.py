@@ -3,19 +3,23 @@
 Used by the Makefile and by the tests, so both build the site the same way::
 
     python tools/build_site.py html [--build-dir _build] [--languages en zh_CN]
-    python tools/build_site.py gettext
-    python tools/build_site.py update-po
-    python tools/build_site.py stats
+    python tools/build_site.py gettext           # templates into _build/gettext/*.pot
+    python tools/build_site.py update-po         # merge them into locale/zh_CN/LC_MESSAGES/*.po
+    python tools/build_site.py stats             # translated / untranslated / fuzzy per catalog
+    python tools/build_site.py check             # catalogs complete, valid and up to date
+    python tools/build_site.py readthedocs       # one edition, as Read the Docs builds it
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -66,6 +70,19 @@ REDIRECT = """<!DOCTYPE html>
 """
 
 
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` unless it already holds exactly that; True if written.
+
+    A warm rebuild then leaves the file (and its time stamp) alone.
+    """
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
 def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES) -> int:
     """Build every edition, in parallel, into ``build_dir/html/<lang>``; return an exit status."""
     env = build_environment()
@@ -87,8 +104,7 @@ def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES) -> int:
         if code:
             sys.stderr.write(f"the {lang} edition failed to build (exit status {code})\n")
             status = code
-    (build_dir / "html").mkdir(parents=True, exist_ok=True)
-    (build_dir / "html" / "index.html").write_text(REDIRECT, encoding="utf-8")
+    write_if_changed(build_dir / "html" / "index.html", REDIRECT)
     if not status:
         print(f"built {', '.join(languages)} into {build_dir / 'html'}")
     return status
@@ -152,40 +168,340 @@ def update_po(build_dir: Path, catalogs: Sequence[str] = ()) -> int:
         return subprocess.run(cmd, cwd=ROOT).returncode
 
 
-def catalog_counts(path: Path) -> tuple[int, int, int]:
-    """(translated, untranslated, fuzzy) entries of one ``.po`` file; fuzzy ones apart."""
+TRANSLATED_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "en")
+
+
+def catalog_paths(lang: str = "zh_CN") -> list[Path]:
+    """Every ``.po`` catalog of ``lang``, sorted by name."""
+    return sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalog(path: Path):
+    """Read one ``.po`` or ``.pot`` file strictly: a syntax error raises ``PoFileError``."""
     from babel.messages.pofile import read_po
 
     with path.open("rb") as handle:
-        catalog = read_po(handle)
+        return read_po(handle, abort_invalid=True)
+
+
+def catalog_counts(path: Path) -> tuple[int, int, int]:
+    """(translated, untranslated, fuzzy) entries of one ``.po`` file; fuzzy ones apart.
+
+    A fuzzy entry is not used by the build (``gettext_allow_fuzzy_translations`` is off),
+    so it counts neither as translated nor as untranslated.
+    """
+    catalog = read_catalog(path)
     translated = untranslated = fuzzy = 0
     for message in catalog:
         if not message.id:
             continue
         if message.fuzzy:
             fuzzy += 1
-        elif message.string:
+        elif _is_translated(message):
             translated += 1
         else:
             untranslated += 1
     return translated, untranslated, fuzzy
 
 
+def _is_translated(message) -> bool:
+    if isinstance(message.string, tuple | list):
+        return all(message.string)
+    return bool(message.string)
+
+
 def stats() -> int:
     """Print translated / untranslated / fuzzy entries per catalog and in total."""
     totals = [0, 0, 0]
+    rows = []
     for po in sorted(LOCALE.rglob("*.po")):
         counts = catalog_counts(po)
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        print(f"{po.relative_to(ROOT)}: {counts[0]} translated, "
-              f"{counts[1]} untranslated, {counts[2]} fuzzy")
-    print(f"total: {totals[0]} translated, {totals[1]} untranslated, {totals[2]} fuzzy")
+        rows.append((str(po.relative_to(ROOT)), *counts))
+    rows.append(("total", *totals))
+    width = max(len(row[0]) for row in rows)
+    print(f"{'catalog':<{width}}  translated  untranslated  fuzzy  done")
+    for name, done, todo, fuzzy in rows:
+        total = done + todo + fuzzy
+        share = f"{100 * done / total:.0f}%" if total else "-"
+        print(f"{name:<{width}}  {done:>10}  {todo:>12}  {fuzzy:>5}  {share:>4}")
     return 0
+
+
+# -- Checks of the catalogs -------------------------------------------------------------------
+
+#: A MyST role: ``{name}`content` `` (any number of backticks).
+_ROLE = re.compile(r"\{([A-Za-z][\w:+.-]*)\}(`+)(.+?)(?<!`)\2(?!`)", re.DOTALL)
+#: ``title <target>`` inside a role.
+_TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
+#: A Markdown link or image ``[text](target)``, and an autolink ``<scheme://...>``.
+_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^()\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^<>\s]+)>")
+#: Display math ``$$...$$`` and inline math ``$...$``.
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\])+?)\$")
+#: Inline code ``` `...` ```.
+_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+def markup_tokens(text: str) -> Counter:
+    """The pieces of a message that a translation must keep exactly.
+
+    MyST roles (a ``{glue:text}`name:.3g` `` stays whole; a cross-reference such as
+    ``{doc}`experiment` `` or ``{ref}`a title <target>` `` keeps its target, and its
+    title may be translated), link targets, ``$...$`` and
+    ``$$...$$`` math, and inline code. Returns a multiset of tokens such as
+    ``"{glue:text}`n_classes`"``, ``"{doc}`<experiment>`"``, ``"link: https://..."`` or
+    ``"$z_0$"``.
+    """
+    tokens: Counter = Counter()
+
+    def role(match: re.Match) -> str:
+        name, content = match.group(1), match.group(3)
+        titled = _TITLED.match(content)
+        if name.startswith("glue"):
+            tokens[f"{{{name}}}`{content}`"] += 1
+        else:  # a cross-reference: its title may be translated, its target may not
+            tokens[f"{{{name}}}`<{titled.group(2) if titled else content}>`"] += 1
+        return " "
+
+    rest = _ROLE.sub(role, text)
+    for pattern, label in ((_LINK, "link: "), (_AUTOLINK, "link: ")):
+        for match in pattern.finditer(rest):
+            tokens[label + match.group(1)] += 1
+    rest = _AUTOLINK.sub(" ", _LINK.sub(" ", rest))
+    for match in _CODE.finditer(rest):
+        tokens[f"`{match.group(2)}`"] += 1
+    rest = _CODE.sub(" ", rest)
+    for match in _DISPLAY_MATH.finditer(rest):
+        tokens[f"$${match.group(1)}$$"] += 1
+    rest = _DISPLAY_MATH.sub(" ", rest)
+    for match in _INLINE_MATH.finditer(rest):
+        tokens[f"${match.group(1)}$"] += 1
+    return tokens
+
+
+def brace_fields(text: str) -> Counter:
+    """The ``str.format`` replacement fields of a library string, e.g. ``{index}``."""
+    import string
+
+    return Counter(
+        f"{{{field}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+        for _, field, spec, conv in string.Formatter().parse(text)
+        if field is not None
+    )
+
+
+def _message_pairs(message) -> list[tuple[str, str]]:
+    """(source, translation) pairs of one message, plural forms included."""
+    ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return [(ids[min(i, len(ids) - 1)], text) for i, text in enumerate(strings)]
+
+
+def catalog_problems(path: Path) -> list[str]:
+    """Everything wrong in one catalog that ``msgfmt -c`` or the build would trip over.
+
+    Pure Python (Babel), so no system gettext is needed: the file parses strictly; its
+    header names a charset and valid plural forms; it compiles to a ``.mo`` that Python's
+    :mod:`gettext` loads; no msgid appears twice; Babel's checkers (``%`` placeholders,
+    plural counts) pass; a msgstr begins and ends with a newline exactly when its msgid
+    does; ``{...}`` placeholders of library strings and every MyST role, link target,
+    math span and inline code of a page string survive in the translation.
+    Untranslated and fuzzy entries are not checked here (see :func:`catalog_counts`).
+    """
+    import gettext
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError
+
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    try:
+        catalog = read_catalog(path)
+    except (PoFileError, ValueError, UnicodeDecodeError) as error:
+        return [f"{name}: does not parse: {error}"]
+    problems = []
+    if (catalog.charset or "").lower() != "utf-8":
+        problems.append(f"{name}: the header must declare charset=utf-8, not {catalog.charset!r}")
+    try:
+        catalog.plural_expr  # noqa: B018 (validates the Plural-Forms header)
+    except Exception as error:  # babel raises several types here
+        problems.append(f"{name}: invalid Plural-Forms header: {error}")
+    problems += [f"{name}: msgid {msgid!r} appears {n} times"
+                 for msgid, n in _duplicate_msgids(path).items()]
+    mo = io.BytesIO()
+    try:
+        write_mo(mo, catalog, use_fuzzy=False)
+        mo.seek(0)
+        gettext.GNUTranslations(mo)
+    except Exception as error:
+        problems.append(f"{name}: does not compile to a .mo file: {error}")
+    for message, errors in catalog.check():
+        for error in errors:
+            problems.append(f"{name}:{message.lineno}: {error}")
+    library = path.stem == DOMAIN
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        for source, text in _message_pairs(message):
+            if not text:
+                continue
+            where = f"{name}:{message.lineno}"
+            for edge, test in (("begin", str.startswith), ("end", str.endswith)):
+                if test(source, "\n") != test(text, "\n"):
+                    problems.append(f"{where}: msgid and msgstr must both {edge} with a "
+                                    f"newline or neither: {source[:60]!r}")
+            if library or ("python-brace-format" in message.flags and "{glue" not in source):
+                try:
+                    want, have = brace_fields(source), brace_fields(text)
+                except ValueError as error:
+                    problems.append(f"{where}: bad {{...}} placeholder: {error}")
+                    continue
+                if want != have:
+                    problems.append(f"{where}: placeholders {sorted(want)} in the msgid but "
+                                    f"{sorted(have)} in the msgstr")
+            if not library:
+                want, have = markup_tokens(source), markup_tokens(text)
+                if want != have:
+                    lost = sorted((want - have).elements())
+                    extra = sorted((have - want).elements())
+                    detail = "; ".join(
+                        part for part in (lost and f"missing {lost}", extra and f"extra {extra}")
+                        if part
+                    )
+                    problems.append(f"{where}: the translation must keep every role, link "
+                                    f"target, math and code of the msgid ({detail}) in "
+                                    f"{source[:60]!r}")
+    return problems
+
+
+def _duplicate_msgids(path: Path) -> Counter:
+    """Msgids (with their context) defined more than once; Babel would silently keep one."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import PoFileParser
+
+    seen: Counter = Counter()
+
+    class _Counting(PoFileParser):
+        def _add_message(self) -> None:
+            if not self.obsolete and self.messages:
+                context = self.context.denormalize() if self.context else None
+                seen[(self.messages[0].denormalize(), context)] += 1
+            super()._add_message()
+
+    parser = _Counting(Catalog(), ignore_obsolete=True)
+    with path.open("rb") as handle:
+        parser.parse(handle)
+    return Counter({msgid: n for (msgid, _), n in seen.items() if n > 1})
+
+
+def incomplete_entries(path: Path) -> list[str]:
+    """Untranslated and fuzzy entries of one catalog, as readable lines."""
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    lines = []
+    for message in read_catalog(path):
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        if message.fuzzy:
+            lines.append(f"{name}:{message.lineno}: fuzzy: {source[:70]!r}")
+        elif not _is_translated(message):
+            lines.append(f"{name}:{message.lineno}: untranslated: {source[:70]!r}")
+    return lines
+
+
+def msgids(path: Path) -> set[tuple[str, str | None]]:
+    """The live (not obsolete) messages of a ``.po`` or ``.pot`` file: (msgid, msgctxt)."""
+    return {
+        (message.id if isinstance(message.id, str) else message.id[0], message.context)
+        for message in read_catalog(path)
+        if message.id
+    }
+
+
+def stale_catalogs(pot_dir: Path, lang: str = "zh_CN") -> list[str]:
+    """Catalogs whose messages differ from freshly extracted templates in ``pot_dir``.
+
+    Compares msgids, not file times (git keeps no times): a page whose paragraph changed
+    after the last ``make update-po`` yields a template msgid the catalog lacks.
+    Returns one line per catalog that is out of date, missing or left over.
+    """
+    po_dir = LOCALE / lang / "LC_MESSAGES"
+    problems = []
+    templates = {pot.stem: pot for pot in pot_dir.glob("*.pot")}
+    for stem, pot in sorted(templates.items()):
+        po = po_dir / f"{stem}.po"
+        if not po.is_file():
+            problems.append(f"{po.relative_to(ROOT)} does not exist yet")
+            continue
+        want, have = msgids(pot), msgids(po)
+        if want != have:
+            problems.append(
+                f"{po.relative_to(ROOT)} is out of date: {len(want - have)} new or changed "
+                f"source strings, {len(have - want)} that the source no longer has"
+            )
+    for po in sorted(po_dir.glob("*.po")):
+        if po.stem not in templates:
+            problems.append(f"{po.relative_to(ROOT)} has no source page any more (delete it)")
+    return problems
+
+
+STALE_ADVICE = (
+    "the sources changed since the catalogs were last updated: run `make update-po`, "
+    "translate the new and fuzzy entries under locale/zh_CN/LC_MESSAGES/, and commit them"
+)
+
+
+def check(build_dir: Path) -> int:
+    """Report every catalog problem: syntax, placeholders, markup, completeness, freshness."""
+    code = build_gettext(build_dir)
+    if code:
+        return code
+    problems = []
+    for lang in TRANSLATED_LANGUAGES:
+        for po in catalog_paths(lang):
+            problems += catalog_problems(po)
+            problems += incomplete_entries(po)
+        stale = stale_catalogs(build_dir / "gettext", lang)
+        if stale:
+            problems += [*stale, STALE_ADVICE]
+    for line in problems:
+        print(line)
+    print("the catalogs are complete, valid and up to date" if not problems
+          else f"{len(problems)} problems")
+    return 1 if problems else 0
+
+
+# -- Read the Docs ----------------------------------------------------------------------------
+
+def sphinx_language(code: str) -> str:
+    """Sphinx's language name for a Read the Docs language code (``zh-cn`` -> ``zh_CN``)."""
+    normal = code.strip().replace("-", "_").lower()
+    for lang in LANGUAGES:
+        if lang.lower() == normal:
+            return lang
+    raise ValueError(f"lossnotes is not published in {code!r}; it has {', '.join(LANGUAGES)}")
+
+
+def readthedocs() -> int:
+    """Build the edition of this Read the Docs project into ``$READTHEDOCS_OUTPUT/html``.
+
+    Read the Docs hosts the two editions as two projects, the Chinese one linked to the
+    English one as its translation; each builds only its own language.
+    """
+    lang = sphinx_language(os.environ.get("READTHEDOCS_LANGUAGE", "en"))
+    output = Path(os.environ.get("READTHEDOCS_OUTPUT", ROOT / "_readthedocs")) / "html"
+    scratch = ROOT / "_build"
+    cmd = sphinx_command("html", lang, output, scratch / "doctrees" / lang)
+    return subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["html", "gettext", "update-po", "stats"])
+    parser.add_argument(
+        "command", choices=["html", "gettext", "update-po", "stats", "check", "readthedocs"]
+    )
     parser.add_argument("--build-dir", type=Path, default=ROOT / "_build")
     parser.add_argument("--languages", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     parser.add_argument("--catalogs", nargs="+", default=[],
@@ -198,6 +514,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return build_gettext(build_dir)
     if args.command == "update-po":
         return update_po(build_dir, args.catalogs)
+    if args.command == "check":
+        return check(build_dir)
+    if args.command == "readthedocs":
+        return readthedocs()
     return stats()
 
 
