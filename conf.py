@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -48,9 +49,30 @@ nb_render_markdown_format = "myst"
 nb_execution_cache_path = ""  # set per language and library version in _configure()
 
 # -- HTML --------------------------------------------------------------------
+# Site features: language switcher, hreflang alternates, sitemap, MathJax served
+# locally, executed notebooks for download, Chinese search (docs/_ext/lossnotes_site.py).
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+extensions.append("lossnotes_site")
+site_languages = ["en", "zh_CN"]
+site_edition_excludes: dict[str, list[str]] = {}  # {"zh_CN": ["page"]}: page only in English
+html_baseurl = os.environ.get("LOSSNOTES_BASEURL", "")
+
 html_title = "lossnotes"
-html_static_path: list[str] = []
+html_theme = "sphinx_book_theme"
+html_static_path = [str(ROOT / "docs" / "_static")]
+templates_path = [str(ROOT / "docs" / "_templates")]
+html_css_files = ["lossnotes.css"]
 html_last_updated_fmt = None
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "article_header_end": ["language-switcher.html", "article-header-buttons.html"],
+    "navigation_with_keys": False,
+}
+# MathJax 3 from the site itself (copied from the django-static-mathjax package).
+mathjax_path = "mathjax/tex-chtml.js"
 
 
 def _library_digest() -> str:

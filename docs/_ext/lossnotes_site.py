@@ -1,0 +1,377 @@
+"""Site features of the lossnotes editions that Sphinx and the theme do not provide.
+
+- **Language switcher and alternates.** Every page links to the same page in the
+  other edition (``../<lang>/<page>.html``; the editions are sibling folders) and
+  carries ``<link rel="alternate" hreflang=...>`` for both. Where a page has no
+  counterpart, the switcher falls back to the other edition's home page.
+- **Sitemap.** Each edition writes ``sitemap.xml`` listing the pages of both
+  editions, each with its alternates.
+- **MathJax from the site itself.** MathJax 3 is copied from the
+  ``django-static-mathjax`` package (plain static files) into ``_static/mathjax``.
+- **Executed notebooks.** Each executable page's notebook, as myst-nb executed it
+  (outputs included), is published under ``_sources/`` and offered by the theme's
+  download button.
+- **Chinese search.** Sphinx 9.0.4's Chinese search language is replaced by one
+  that loads the English stemmer under its real name (sphinx-doc/sphinx#14229),
+  segments Chinese queries against the index's own words, adds the project's
+  terms to jieba's dictionary and indexes their English equivalents.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterable, Iterator
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from sphinx.application import Sphinx
+from sphinx.search import _MINIFIED_JS_PATH
+from sphinx.search.zh import SearchChinese
+from sphinx.util import logging as sphinx_logging
+
+LOGGER = sphinx_logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+GLOSSARY = HERE / "search_glossary.tsv"
+
+#: BCP 47 tags of the editions' Sphinx language codes.
+HREFLANG = {"en": "en", "zh_CN": "zh-CN"}
+
+#: Pages every HTML edition has besides its documents.
+SPECIAL_PAGES = ("genindex", "search")
+
+#: Parts of MathJax's es5 tree the site serves: the TeX-to-CHTML component, its
+#: fonts, and what it loads on demand (TeX extensions, the menu, accessibility).
+MATHJAX_COMPONENT = "tex-chtml.js"
+MATHJAX_PARTS = (
+    MATHJAX_COMPONENT,
+    "input/tex/extensions",
+    "output/chtml/fonts/woff-v2",
+    "ui",
+    "a11y",
+    "sre",
+)
+
+
+# -- Editions ----------------------------------------------------------------
+
+
+def _editions(app: Sphinx) -> list[str]:
+    return list(app.config.site_languages)
+
+
+def other_editions(app: Sphinx) -> list[str]:
+    """The languages of the editions other than the one being built."""
+    return [lang for lang in _editions(app) if lang != app.config.language]
+
+
+def _excluded(docname: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch(docname, pattern) for pattern in patterns)
+
+
+def edition_pages(app: Sphinx, lang: str) -> set[str]:
+    """The pages of the ``lang`` edition.
+
+    Both editions are built from the same sources; an edition lacks a page only
+    where ``site_edition_excludes[lang]`` excludes it.
+    """
+    patterns = app.config.site_edition_excludes.get(lang, ())
+    docs = {doc for doc in app.env.found_docs if not _excluded(doc, patterns)}
+    return docs | set(SPECIAL_PAGES)
+
+
+def counterpart(pagename: str, pages: set[str]) -> str:
+    """The page of another edition (whose pages are ``pages``) to send a reader of ``pagename``.
+
+    The same page where that edition has it, else that edition's home page.
+    """
+    return pagename if pagename in pages else "index"
+
+
+def edition_url(from_page: str, lang: str, page: str, suffix: str = ".html") -> str:
+    """Relative URL from ``from_page`` of this edition to ``page`` of edition ``lang``."""
+    up = "../" * (from_page.count("/") + 1)
+    return f"{up}{lang}/{page}{suffix}"
+
+
+def _exclude_per_edition(app: Sphinx, config: Any) -> None:
+    patterns = config.site_edition_excludes.get(config.language, ())
+    config.exclude_patterns = [*config.exclude_patterns, *(f"{p}.*" for p in patterns)]
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if app.builder.format != "html":
+        return
+    lang = app.config.language
+    suffix = app.builder.out_suffix
+    switch = []
+    alternates = [(lang, pagename)]
+    for other in other_editions(app):
+        pages = edition_pages(app, other)
+        target = counterpart(pagename, pages)
+        switch.append({
+            "lang": other,
+            "hreflang": HREFLANG.get(other, other.replace("_", "-")),
+            "url": edition_url(pagename, other, target, suffix),
+            "same_page": target == pagename,
+        })
+        if target == pagename:
+            alternates.append((other, pagename))
+    context["lossnotes_switch"] = switch
+    links = []
+    for alt_lang, page in sorted(alternates):
+        href = edition_url(pagename, alt_lang, page, suffix)
+        if app.config.html_baseurl:
+            href = f"{app.config.html_baseurl.rstrip('/')}/{alt_lang}/{page}{suffix}"
+        links.append(
+            f'<link rel="alternate" hreflang="{HREFLANG.get(alt_lang, alt_lang)}" '
+            f"href={quoteattr(href)} />"
+        )
+    context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
+    _publish_notebook(app, pagename, context)
+
+
+# -- Executed notebooks ------------------------------------------------------
+
+
+def executed_notebook(app: Sphinx, docname: str) -> Path | None:
+    """The notebook myst-nb executed for ``docname`` (outputs included), if any."""
+    folder = Path(app.env.mystnb_config.output_folder)
+    path = folder / f"{docname}.ipynb"
+    return path if path.is_file() else None
+
+
+def _publish_notebook(app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+    if pagename not in app.env.found_docs:
+        return
+    notebook = executed_notebook(app, pagename)
+    if notebook is None:
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(notebook, target)
+    # sphinx-book-theme offers ``_sources/<ipynb_source>`` in its download menu.
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+# -- MathJax -----------------------------------------------------------------
+
+
+def mathjax_source() -> Path:
+    """The es5 folder of the MathJax copy that the django-static-mathjax package ships."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("MathJax files not found: install django-static-mathjax")
+    for location in spec.submodule_search_locations:
+        es5 = Path(location) / "static" / "mathjax" / "es5"
+        if (es5 / MATHJAX_COMPONENT).is_file():
+            return es5
+    raise RuntimeError("the mathjax package holds no es5/tex-chtml.js")
+
+
+def _copy_mathjax(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    source = mathjax_source()
+    target = Path(app.outdir) / "_static" / "mathjax"
+    stamp = target / ".source"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == str(source):
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    for part in MATHJAX_PARTS:
+        src = source / part
+        if src.is_dir():
+            shutil.copytree(src, target / part)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target / part)
+    stamp.write_text(str(source), encoding="utf-8")
+
+
+# -- Sitemap -----------------------------------------------------------------
+
+
+def _sitemap_url(app: Sphinx, lang: str, page: str) -> str:
+    suffix = app.builder.out_suffix
+    if app.config.html_baseurl:
+        return f"{app.config.html_baseurl.rstrip('/')}/{lang}/{page}{suffix}"
+    # Without a base URL, locations are relative to this edition's sitemap.xml.
+    if lang == app.config.language:
+        return f"{page}{suffix}"
+    return f"../{lang}/{page}{suffix}"
+
+
+def sitemap_entries(app: Sphinx) -> Iterator[tuple[str, str, list[tuple[str, str]]]]:
+    """(language, page, alternates) for every page of every edition, in a stable order."""
+    pages = {lang: edition_pages(app, lang) - set(SPECIAL_PAGES) for lang in _editions(app)}
+    for lang in _editions(app):
+        for page in sorted(pages[lang]):
+            alternates = [(other, page) for other in _editions(app) if page in pages[other]]
+            yield lang, page, alternates
+
+
+def _write_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"',
+        '        xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for lang, page, alternates in sitemap_entries(app):
+        lines.append("  <url>")
+        lines.append(f"    <loc>{_xml(_sitemap_url(app, lang, page))}</loc>")
+        for alt_lang, alt_page in alternates:
+            lines.append(
+                f'    <xhtml:link rel="alternate" hreflang="{HREFLANG.get(alt_lang, alt_lang)}"'
+                f" href={quoteattr(_sitemap_url(app, alt_lang, alt_page))}/>"
+            )
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    (Path(app.outdir) / "sitemap.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# -- Chinese search ----------------------------------------------------------
+
+
+def read_glossary(path: Path = GLOSSARY) -> dict[str, list[str]]:
+    """Chinese term -> English equivalents, from ``search_glossary.tsv``."""
+    glossary: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        chinese, _, english = line.partition("\t")
+        glossary[chinese.strip()] = [term.strip() for term in english.split(",") if term.strip()]
+    return glossary
+
+
+#: Splits a query like Sphinx's default splitter, then cuts every run of Han
+#: characters into the longest words the search index holds (forward maximum
+#: matching), so that a query such as "loss function" written without spaces
+#: finds the pages whose index holds its words. An unknown run of two or more
+#: characters is kept (it matches nothing, as it should); an unknown single
+#: character is dropped, as the index drops single characters.
+SPLIT_QUERY_JS = r"""
+var splitQuery = (query) => {
+  const index = typeof Search !== "undefined" ? Search._index : null;
+  const known = (word) =>
+    index !== null &&
+    (Object.hasOwn(index.terms, word) || Object.hasOwn(index.titleterms, word));
+  const han = /^\p{Script=Han}+$/u;
+  const terms = [];
+  query
+    .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
+    .filter((term) => term)
+    .forEach((term) => {
+      term.split(/(\p{Script=Han}+)/u).filter((part) => part).forEach((part) => {
+        if (!han.test(part)) {
+          terms.push(part);
+          return;
+        }
+        let unknown = "";
+        let start = 0;
+        while (start < part.length) {
+          let word = "";
+          for (let end = Math.min(part.length, start + 12); end > start + 1; end--) {
+            if (known(part.slice(start, end))) {
+              word = part.slice(start, end);
+              break;
+            }
+          }
+          if (word) {
+            if (unknown.length > 1) terms.push(unknown);
+            unknown = "";
+            terms.push(word);
+            start += word.length;
+          } else {
+            unknown += part[start];
+            start += 1;
+          }
+        }
+        if (unknown.length > 1) terms.push(unknown);
+      });
+    });
+  return terms;
+};
+"""
+
+
+def _english_stemmer_code() -> str:
+    # What language_data.js needs, with the class the file really defines:
+    # Sphinx 9.0.4 appends "window.Stemmer = ChineseStemmer;", which is undefined.
+    return "\n".join((
+        (_MINIFIED_JS_PATH / "base-stemmer.js").read_text(encoding="utf-8"),
+        (_MINIFIED_JS_PATH / "english-stemmer.js").read_text(encoding="utf-8"),
+        "window.Stemmer = EnglishStemmer;",
+    ))
+
+
+class SearchChineseSegmented(SearchChinese):
+    """Sphinx's Chinese search with a working stemmer, query segmentation and glossary."""
+
+    js_stemmer_rawcode = ""
+    js_splitter_code = SPLIT_QUERY_JS
+
+    def __init__(self, options: dict[str, str]) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.glossary = read_glossary()
+        for term in self.glossary:
+            jieba.add_word(term)
+        type(self).js_stemmer_code = _english_stemmer_code()
+        super().__init__(options)
+
+    def split(self, input: str) -> list[str]:
+        words = super().split(input)
+        english = [
+            word
+            for term in words
+            for phrase in self.glossary.get(term, ())
+            for word in self.latin1_letters.findall(phrase)
+        ]
+        self.latin_terms.update(english)
+        return words + english
+
+
+def _check_jieba(app: Sphinx, config: Any) -> None:
+    if (config.language or "").startswith("zh"):
+        try:
+            import jieba  # noqa: F401
+        except ImportError as error:  # pragma: no cover - a broken install
+            raise RuntimeError("the Chinese search index needs jieba: pip install jieba") from error
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("site_languages", ["en"], "html", types=frozenset({list, tuple}))
+    app.add_config_value("site_edition_excludes", {}, "env", types=frozenset({dict}))
+    app.connect("config-inited", _exclude_per_edition)
+    app.connect("config-inited", _check_jieba)
+    app.connect("builder-inited", _copy_mathjax)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _write_sitemap)
+    app.add_search_language(SearchChineseSegmented)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+__all__ = [
+    "SearchChineseSegmented",
+    "counterpart",
+    "edition_pages",
+    "edition_url",
+    "executed_notebook",
+    "mathjax_source",
+    "read_glossary",
+    "sitemap_entries",
+]
+
