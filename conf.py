@@ -35,6 +35,9 @@ gettext_compact = False
 gettext_uuid = False
 gettext_location = True
 gettext_allow_fuzzy_translations = False
+# Mark each translatable element "translated" or "untranslated" (Sphinx 7.1+), so that a
+# page still being translated is flagged for readers (docs/_static/translation-progress.css).
+translation_progress_classes = True
 
 # -- MyST and notebooks ------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
@@ -61,7 +64,7 @@ html_title = "lossnotes"
 html_theme = "sphinx_book_theme"
 html_static_path = [str(ROOT / "docs" / "_static")]
 templates_path = [str(ROOT / "docs" / "_templates")]
-html_css_files = ["lossnotes.css"]
+html_css_files = ["lossnotes.css", "translation-progress.css"]
 html_last_updated_fmt = None
 html_theme_options = {
     "home_page_in_toc": True,
