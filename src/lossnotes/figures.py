@@ -109,7 +109,9 @@ def loss_heatmaps(
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)
         ax.set_ylabel(_("logit $z_1$ (class 1)"), fontproperties=text, color=style.foreground)
         bar = fig.colorbar(image, ax=ax, shrink=0.9)
-        bar.set_label(_("{loss} loss").format(loss=name), fontproperties=text, color=style.foreground)
+        bar.set_label(
+            _("{loss} loss").format(loss=name), fontproperties=text, color=style.foreground
+        )
         bar.ax.tick_params(colors=style.foreground)
         bar.outline.set_edgecolor(style.foreground)
     fig.suptitle(

@@ -82,7 +82,8 @@ def comparison_table(
         writer = csv.DictWriter(out, fieldnames=["loss_name", "target", *STATISTICS])
         writer.writeheader()
         for s in statistics:
-            writer.writerow({k: repr(v) if isinstance(v, float) else v for k, v in s.as_dict().items()})
+            row = s.as_dict()
+            writer.writerow({k: repr(v) if isinstance(v, float) else v for k, v in row.items()})
         return out.getvalue()
     _ = translator(lang)
     header = [_("Loss"), _("Target"), *(statistic_label(f, lang) for f in STATISTICS)]

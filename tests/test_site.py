@@ -1,0 +1,188 @@
+"""A real build of both editions, checked page by page.
+
+Uses the session fixture ``site`` (tests/conftest.py): both editions built once, from scratch,
+with the same command as ``make html``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+import lossnotes
+from lossnotes.labels import loss_label, target_label
+from lossnotes.tables import format_statistic
+
+pytestmark = pytest.mark.build
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
+
+
+class _Page(HTMLParser):
+    """Collects what the checks below need from one built page."""
+
+    TEXT_BLOCKS: ClassVar[set[str]] = {
+        "p", "h1", "h2", "h3", "h4", "li", "th", "td", "figcaption", "dt", "dd",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images: list[str] = []
+        self.glued: list[str] = []
+        self.math = 0
+        self.tables: list[list[list[str]]] = []
+        self.blocks: list[str] = []
+        self._stack: list[tuple[str, bool]] = []  # (tag, inside code/output/math)
+        self._text: list[list[str]] = []
+        self._in_main = 0
+        self._glue_depth = 0
+        self._glue_text: list[str] = []
+
+    def _skipping(self) -> bool:
+        return bool(self._stack) and self._stack[-1][1]
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag in ("img",):
+            self.images.append(a.get("src", ""))
+            return
+        if tag in ("br", "hr", "meta", "link", "input", "wbr"):
+            return
+        skip = self._skipping() or tag in ("pre", "code", "script", "style") or any(
+            c in classes for c in ("cell_input", "cell_output", "math", "highlight", "headerlink")
+        )
+        if "math" in classes and tag == "div":
+            self.math += 1
+        if tag == "main" or "body" in classes or a.get("role") == "main":
+            self._in_main += 1
+        if "pasted-text" in classes:
+            self._glue_depth = len(self._stack) + 1
+            self._glue_text = []
+        if tag == "table":
+            self.tables.append([])
+        if tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        self._stack.append((tag, skip))
+        if tag in self.TEXT_BLOCKS or tag in ("td", "th"):
+            self._text.append([])
+
+    def handle_endtag(self, tag):
+        while self._stack:
+            open_tag, skip = self._stack.pop()
+            if self._glue_depth and len(self._stack) < self._glue_depth:
+                self.glued.append("".join(self._glue_text).strip())
+                self._glue_depth = 0
+            if open_tag in self.TEXT_BLOCKS or open_tag in ("td", "th"):
+                text = " ".join("".join(self._text.pop()).split()) if self._text else ""
+                if open_tag in ("td", "th") and self.tables and self.tables[-1]:
+                    self.tables[-1][-1].append(text)
+                if not skip and self._in_main and text:
+                    self.blocks.append(text)
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self._glue_depth:
+            self._glue_text.append(data)
+        if self._text and not self._skipping():
+            self._text[-1].append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def pages(edition: Path) -> list[Path]:
+    return sorted(p for p in edition.glob("*.html") if p.name not in SKIP_PAGES)
+
+
+def test_both_editions_and_the_redirect_exist(site):
+    assert (site / "en" / "experiment.html").is_file()
+    assert (site / "zh_CN" / "experiment.html").is_file()
+    redirect = (site / "index.html").read_text(encoding="utf-8")
+    assert 'url=en/index.html' in redirect
+    assert [p.name for p in pages(site / "en")] == [p.name for p in pages(site / "zh_CN")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_experiment_page_has_its_figures(site, lang):
+    page = parse(site / lang / "experiment.html")
+    figures = [src for src in page.images if src.startswith("_images/")]
+    assert len(figures) >= 4  # two heatmap figures, each for light and dark pages
+    for src in figures:
+        data = (site / lang / src).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_chinese_figures_differ_from_english_ones(site):
+    def digests(lang):
+        page = parse(site / lang / "experiment.html")
+        return {
+            hashlib.sha256((site / lang / src).read_bytes()).hexdigest()
+            for src in page.images
+            if src.startswith("_images/")
+        }
+
+    en, zh = digests("en"), digests("zh_CN")
+    assert en and zh and not (en & zh)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_comparison_table_shows_what_lossnotes_computes(site, lang):
+    page = parse(site / lang / "experiment.html")
+    table = next(t for t in page.tables if len(t) == 5)
+    statistics = lossnotes.comparison(targets=(0, 2), losses=("cross_entropy", "mse"))
+    for row, s in zip(table[1:], statistics, strict=True):
+        assert row[0] == loss_label(s.loss_name, lang)
+        assert row[1] == target_label(s.target, lang=lang)
+        expected = [format_statistic(f, getattr(s, f)) for f in lossnotes.STATISTICS]
+        assert row[2:] == expected
+
+
+def test_every_chinese_paragraph_is_translated(site):
+    untranslated = []
+    for path in pages(site / "zh_CN"):
+        for block in parse(path).blocks:
+            words = re.findall(r"[A-Za-z]{3,}", block)
+            if len(words) >= 3 and not CJK.search(block):
+                untranslated.append(f"{path.name}: {block[:80]}")
+    assert not untranslated, "untranslated in the Chinese edition:\n" + "\n".join(untranslated)
+
+
+def test_glued_values_and_equations_survive_translation(site):
+    for en_path in pages(site / "en"):
+        en, zh = parse(en_path), parse(site / "zh_CN" / en_path.name)
+        assert zh.math == en.math, f"{en_path.name}: equations differ"
+        assert Counter(zh.glued) == Counter(en.glued), f"{en_path.name}: glued values differ"
+        assert all(zh.glued), f"{en_path.name}: an empty glued value"
+    experiment = parse(site / "zh_CN" / "experiment.html")
+    assert "-1000" in experiment.glued and "10000" in experiment.glued
+
+
+def test_a_cell_writing_to_stderr_fails_the_build(tmp_path, root):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n"
+        "# Probe\n\n```{code-cell} python\nimport sys\nprint('oops', file=sys.stderr)\n```\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(root), "-W", "--keep-going",
+         "-q", "-d", str(tmp_path / "doctrees"), str(docs), str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=root,
+    )
+    assert result.returncode != 0
+    assert "stderr was found in the cell outputs" in result.stderr
