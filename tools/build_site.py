@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "zh_CN")
 SPHINX_OPTIONS = ("-W", "--keep-going", "-n", "-q")
 LOCALE = ROOT / "locale"
+DOCS = ROOT / "docs"
 DOMAIN = "lossnotes"
 
 
@@ -46,11 +47,14 @@ def build_environment() -> dict[str, str]:
     return env
 
 
-def sphinx_command(builder: str, lang: str, outdir: Path, doctrees: Path, *extra: str) -> list[str]:
+def sphinx_command(
+    builder: str, lang: str, outdir: Path, doctrees: Path, *extra: str, source: Path = DOCS
+) -> list[str]:
+    """The ``sphinx-build`` command line of one builder and language (conf.py at the root)."""
     return [
         sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT),
         *SPHINX_OPTIONS, "-D", f"language={lang}", "-d", str(doctrees), *extra,
-        str(ROOT / "docs"), str(outdir),
+        str(source), str(outdir),
     ]
 
 
@@ -130,12 +134,17 @@ def extract_library_messages(pot_dir: Path) -> Path:
     return path
 
 
-def build_gettext(build_dir: Path) -> int:
-    """Extract every translatable string into ``build_dir/gettext/*.pot``."""
+def build_gettext(build_dir: Path, source: Path = DOCS) -> int:
+    """Extract every translatable string into ``build_dir/gettext/*.pot``.
+
+    ``source`` is the folder of pages (the tests point it at a temporary one).
+    """
     pot_dir = build_dir / "gettext"
     # The notebooks run (from the English edition's execution cache): a {glue:figure}
     # caption exists only once its figure does. conf.py keeps cell outputs out of the catalogs.
-    cmd = sphinx_command("gettext", "en", pot_dir, build_dir / "doctrees" / "gettext")
+    cmd = sphinx_command(
+        "gettext", "en", pot_dir, build_dir / "doctrees" / "gettext", source=source
+    )
     code = subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
     if code:
         return code
@@ -144,7 +153,7 @@ def build_gettext(build_dir: Path) -> int:
     return 0
 
 
-def update_po(build_dir: Path, catalogs: Sequence[str] = ()) -> int:
+def update_po(build_dir: Path, catalogs: Sequence[str] = (), locale: Path = LOCALE) -> int:
     """Merge the templates into ``locale/<lang>/LC_MESSAGES/*.po`` (sphinx-intl).
 
     With ``catalogs`` (names such as ``experiment`` or ``lossnotes``), only those
@@ -162,13 +171,18 @@ def update_po(build_dir: Path, catalogs: Sequence[str] = ()) -> int:
             pot_dir = Path(scratch)
         cmd = [
             sys.executable, "-m", "sphinx_intl", "update",
-            "-p", str(pot_dir), "-d", str(LOCALE),
+            "-p", str(pot_dir), "-d", str(locale),
             *(arg for lang in LANGUAGES if lang != "en" for arg in ("-l", lang)),
         ]
         return subprocess.run(cmd, cwd=ROOT).returncode
 
 
 TRANSLATED_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "en")
+
+
+def _shown(path: Path) -> Path:
+    """A path as messages show it: relative to the repository when inside it."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def catalog_paths(lang: str = "zh_CN") -> list[Path]:
@@ -316,12 +330,14 @@ def catalog_problems(path: Path) -> list[str]:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import PoFileError
 
-    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    name = _shown(path)
+    problems = _syntax_problems(path)
     try:
         catalog = read_catalog(path)
     except (PoFileError, ValueError, UnicodeDecodeError) as error:
-        return [f"{name}: does not parse: {error}"]
-    problems = []
+        return [*problems, f"{name}: does not parse: {error}"]
+    if problems:
+        return problems
     if (catalog.charset or "").lower() != "utf-8":
         problems.append(f"{name}: the header must declare charset=utf-8, not {catalog.charset!r}")
     try:
@@ -376,6 +392,33 @@ def catalog_problems(path: Path) -> list[str]:
     return problems
 
 
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(
+    rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_PO_STRING}$"
+)
+
+
+def _syntax_problems(path: Path) -> list[str]:
+    """Lines that are neither comments nor well-formed keyword or string lines.
+
+    Babel forgives an unterminated string (it drops the translation); ``msgfmt`` does not.
+    """
+    problems = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        return [f"{_shown(path)}: does not parse: not UTF-8 ({error})"]
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if text.startswith("#~"):
+            text = text[2:].strip()
+        elif text.startswith("#"):
+            continue
+        if text and not _PO_LINE.match(text):
+            problems.append(f"{_shown(path)}:{number}: does not parse: {line!r}")
+    return problems
+
+
 def _duplicate_msgids(path: Path) -> Counter:
     """Msgids (with their context) defined more than once; Babel would silently keep one."""
     from babel.messages.catalog import Catalog
@@ -398,7 +441,7 @@ def _duplicate_msgids(path: Path) -> Counter:
 
 def incomplete_entries(path: Path) -> list[str]:
     """Untranslated and fuzzy entries of one catalog, as readable lines."""
-    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    name = _shown(path)
     lines = []
     for message in read_catalog(path):
         if not message.id:
@@ -420,30 +463,30 @@ def msgids(path: Path) -> set[tuple[str, str | None]]:
     }
 
 
-def stale_catalogs(pot_dir: Path, lang: str = "zh_CN") -> list[str]:
+def stale_catalogs(pot_dir: Path, lang: str = "zh_CN", locale: Path = LOCALE) -> list[str]:
     """Catalogs whose messages differ from freshly extracted templates in ``pot_dir``.
 
     Compares msgids, not file times (git keeps no times): a page whose paragraph changed
     after the last ``make update-po`` yields a template msgid the catalog lacks.
     Returns one line per catalog that is out of date, missing or left over.
     """
-    po_dir = LOCALE / lang / "LC_MESSAGES"
+    po_dir = locale / lang / "LC_MESSAGES"
     problems = []
     templates = {pot.stem: pot for pot in pot_dir.glob("*.pot")}
     for stem, pot in sorted(templates.items()):
         po = po_dir / f"{stem}.po"
         if not po.is_file():
-            problems.append(f"{po.relative_to(ROOT)} does not exist yet")
+            problems.append(f"{_shown(po)} does not exist yet")
             continue
         want, have = msgids(pot), msgids(po)
         if want != have:
             problems.append(
-                f"{po.relative_to(ROOT)} is out of date: {len(want - have)} new or changed "
+                f"{_shown(po)} is out of date: {len(want - have)} new or changed "
                 f"source strings, {len(have - want)} that the source no longer has"
             )
     for po in sorted(po_dir.glob("*.po")):
         if po.stem not in templates:
-            problems.append(f"{po.relative_to(ROOT)} has no source page any more (delete it)")
+            problems.append(f"{_shown(po)} has no source page any more (delete it)")
     return problems
 
 
