@@ -13,7 +13,7 @@ import numpy as np
 
 from . import naive
 from .grid import EXPERIMENT, Grid
-from .losses import cross_entropy
+from .losses import cross_entropy, mse
 from .softmax import log_softmax
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "lse_rows",
     "outcome_counts",
     "outcome_map",
+    "stable_counts",
     "stable_logsumexp",
 ]
 
@@ -63,6 +64,20 @@ def outcome_counts(
 ) -> dict[str, int]:
     """How many grid points give each outcome (keys :data:`lossnotes.naive.OUTCOMES`)."""
     codes = outcome_map(formula, target, grid, dtype)
+    return {name: int((codes == i).sum()) for i, name in enumerate(naive.OUTCOMES)}
+
+
+def stable_counts(formula: str, target: int, grid: Grid = EXPERIMENT) -> dict[str, int]:
+    """Outcome counts of the stable core's version of a naive formula (float64).
+
+    Every cross-entropy formula's stable version is :func:`lossnotes.cross_entropy`;
+    the MSE formula's is :func:`lossnotes.mse`.
+    """
+    if formula not in naive.FORMULAS:
+        raise ValueError(f"formula must be one of {', '.join(naive.FORMULAS)}; got {formula!r}")
+    logits = grid.logits()
+    values = mse(logits, target) if formula == "mse" else cross_entropy(logits, target)
+    codes = naive.classify(values)
     return {name: int((codes == i).sum()) for i, name in enumerate(naive.OUTCOMES)}
 
 
