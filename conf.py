@@ -74,6 +74,8 @@ html_theme_options = {
     "article_header_end": ["language-switcher.html", "article-header-buttons.html"],
     "navigation_with_keys": False,
 }
+# Light or dark as the reader's system prefers, until the reader picks one.
+html_context = {"default_mode": "auto"}
 # MathJax 3 from the site itself (copied from the django-static-mathjax package).
 mathjax_path = "mathjax/tex-chtml.js"
 
