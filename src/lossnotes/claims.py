@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .comparison import VANISHING_THRESHOLD, surface_statistics, vanishing_where_wrong
+from .comparison import surface_statistics, vanishing_where_wrong
 from .descent import descend
 from .grid import EXPERIMENT, Grid
 from .losses import loss_and_grad
@@ -23,6 +23,7 @@ __all__ = [
     "CLAIMS",
     "CONTINUITY_RATIO",
     "REFINEMENT",
+    "SMOOTHER_RATIO",
     "VERDICTS",
     "Evidence",
     "evidence",
