@@ -40,10 +40,8 @@ class SoftmaxPass:
         exponential is exactly 0).
     exp : ndarray, shape (K, ...)
         ``exp(shifted)``, in ``[0, 1]``.
-    top : ndarray of intp, shape (...)
-        The first class holding the largest logit.
     rest : ndarray, shape (...)
-        Sum of ``exp`` over every class but ``top``.
+        Sum of ``exp`` over every class but the first largest one.
     total : ndarray, shape (...)
         ``1 + rest``, the normaliser, in ``[1, K]``.
     """
@@ -51,7 +49,6 @@ class SoftmaxPass:
     z: np.ndarray
     shifted: np.ndarray
     exp: np.ndarray
-    top: np.ndarray
     rest: np.ndarray
     total: np.ndarray
 
@@ -60,31 +57,35 @@ class SoftmaxPass:
         """The softmax, shape (K, ...)."""
         return self.exp / self.total
 
-    def sum_except(self, target: np.ndarray) -> np.ndarray:
-        """Sum of ``exp`` over every class but ``target`` (shape (...)), without cancellation.
-
-        For ``target == top`` this is ``rest``; otherwise it is ``total - exp[target]``,
-        which is at least 1 (it holds the top class) and so loses no digits.
-        """
-        e_t = np.take_along_axis(self.exp, target[np.newaxis], axis=0)[0]
-        return np.where(target == self.top, self.rest, self.total - e_t)
-
 
 def softmax_pass(logits: np.ndarray) -> SoftmaxPass:
     """Run one stable softmax pass over logits already accepted by ``check_logits``.
 
     ``logits`` has shape (..., K); every array of the result has the class axis first.
+    The sum of all exponentials but the largest is accumulated class by class
+    as ``rest += min(running_max, e_k)``, ``running_max = max(running_max, e_k)``:
+    whatever the order of the classes, it leaves out exactly one copy of the
+    largest exponential (which is 1) and adds every other one.
     """
-    z = np.ascontiguousarray(np.moveaxis(logits, -1, 0))
-    top = np.argmax(z, axis=0)
-    peak = np.take_along_axis(z, top[np.newaxis], axis=0)
+    k = logits.shape[-1]
+    z = np.ascontiguousarray(np.moveaxis(logits, -1, 0)).reshape(k, -1)
+    peak = z.max(axis=0)
     with np.errstate(over="ignore"):
         shifted = z - peak  # -inf where the gap overflows: exp() is 0 there either way
     exp = np.exp(shifted)
-    others = exp.copy()
-    np.put_along_axis(others, top[np.newaxis], 0.0, axis=0)
-    rest = others.sum(axis=0)
-    return SoftmaxPass(z=z, shifted=shifted, exp=exp, top=top, rest=rest, total=1 + rest)
+    running = exp[0].copy()
+    rest = np.zeros_like(running)
+    for j in range(1, k):
+        rest += np.minimum(running, exp[j])
+        np.maximum(running, exp[j], out=running)
+    shape = logits.shape[:-1]
+    return SoftmaxPass(
+        z=z.reshape(k, *shape),
+        shifted=shifted.reshape(k, *shape),
+        exp=exp.reshape(k, *shape),
+        rest=rest.reshape(shape),
+        total=(1 + rest).reshape(shape),
+    )
 
 
 def softmax(logits: ArrayLike) -> np.ndarray:
@@ -103,12 +104,13 @@ def softmax(logits: ArrayLike) -> np.ndarray:
     -------
     ndarray, shape (..., K)
         Probabilities in ``[0, 1]`` summing to 1 along the last axis, in the
-        input's floating type (float64 for integer input).
+        input's floating type (float64 for integer input, float32 for float16).
 
     Raises
     ------
     TypeError, ValueError
-        For input :func:`lossnotes.validation.check_logits` rejects.
+        For input :func:`lossnotes.validation.check_logits` rejects; the message
+        names the parameter, the offending value or index and what is allowed.
 
     See Also
     --------
@@ -121,11 +123,21 @@ def softmax(logits: ArrayLike) -> np.ndarray:
     invariant to adding a constant to every logit) but keeps every
     exponential in ``[0, 1]``: ``exp(1000)`` would overflow, ``exp(0)`` cannot.
 
+    Accuracy: each probability is within a relative ``(|z_k - m| + 4)`` units in
+    the last place of the exact softmax of the given (binary) logits wherever
+    that is a normal number; the ``|z_k - m|`` term comes from rounding the
+    shifted logit before exponentiating it, and is below 1e-13 relative in
+    float64 for every probability above the underflow threshold
+    (``|z_k - m| < 745``). A probability below the smallest normal number
+    comes out subnormal or 0, as its exact value rounds.
+
     Examples
     --------
     >>> from lossnotes import softmax
     >>> softmax([1000.0, 1000.0, -1000.0])
     array([0.5, 0.5, 0. ])
+    >>> softmax([0.0, 1e-20])[1] - 0.5
+    np.float64(0.0)
     """
     sp = softmax_pass(check_logits(logits))
     return np.moveaxis(sp.probabilities, 0, -1)
@@ -134,7 +146,8 @@ def softmax(logits: ArrayLike) -> np.ndarray:
 def log_softmax(logits: ArrayLike) -> np.ndarray:
     r"""Logarithm of the softmax over the last axis, without overflow or cancellation.
 
-    .. math:: \log \operatorname{softmax}(z)_k = (z_k - m) - \operatorname{log1p}\Big(\sum_{j \ne j^*} e^{z_j - m}\Big)
+    .. math:: \log \operatorname{softmax}(z)_k = (z_k - m)
+              - \operatorname{log1p}\Big(\sum_{j \ne j^*} e^{z_j - m}\Big)
 
     where :math:`m = z_{j^*}` is the largest logit.
 
@@ -146,7 +159,21 @@ def log_softmax(logits: ArrayLike) -> np.ndarray:
     Returns
     -------
     ndarray, shape (..., K)
-        Log-probabilities, ``<= 0``; ``-inf`` exactly where a logit is ``-inf``.
+        Log-probabilities, ``<= 0``; ``-inf`` exactly where a logit is ``-inf``
+        or where the gap to the largest logit exceeds the largest float (the
+        exact value is then below ``-1.8e308``, and ``-inf`` is its correctly
+        rounded value).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`softmax`.
+
+    See Also
+    --------
+    softmax
+    scipy.special.log_softmax : computes ``z - m - log(sum(exp(z - m)))``, which
+        rounds ``log(1 + 1e-20)`` to 0.
 
     Notes
     -----
@@ -154,13 +181,17 @@ def log_softmax(logits: ArrayLike) -> np.ndarray:
     (it returns ``-inf`` for ``z = (0, -1000)``, where the true value is
     ``-1000``). Here the shifted logit is kept as is and only the normaliser is
     taken through a logarithm, as ``log1p`` of the sum of the *other*
-    exponentials, so a normaliser of ``1 + 1e-20`` keeps its ``1e-20``.
+    exponentials, so a normaliser of ``1 + 1e-20`` keeps its ``1e-20``. The two
+    terms never have opposite signs, so nothing cancels: the result is within a
+    few units in the last place (relative error below 1e-15 in float64).
 
     Examples
     --------
     >>> from lossnotes import log_softmax
     >>> log_softmax([0.0, -1000.0])
     array([    0., -1000.])
+    >>> float(log_softmax([0.0, -50.0])[0])
+    -1.9287498479639178e-22
     """
     sp = softmax_pass(check_logits(logits))
     return np.moveaxis(sp.shifted - np.log1p(sp.rest), 0, -1)

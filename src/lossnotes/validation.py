@@ -34,7 +34,7 @@ def _first_index(mask: np.ndarray) -> tuple[int, ...]:
     return tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))
 
 
-def check_logits(logits: Any, name: str = "logits") -> np.ndarray:
+def check_logits(logits: Any, name: str = "logits", *, check_values: bool = True) -> np.ndarray:
     """Return ``logits`` as a floating array of shape (..., K), K >= 2.
 
     Integer input becomes float64, float16 becomes float32; float32, float64
@@ -78,7 +78,7 @@ def check_logits(logits: Any, name: str = "logits") -> np.ndarray:
         raise ValueError(
             f"{name} must have at least 2 classes on its last axis, got K = {arr.shape[-1]}"
         )
-    if not np.isfinite(arr).all():
+    if check_values and not np.isfinite(arr).all():
         nan = np.isnan(arr)
         if nan.any():
             raise ValueError(
