@@ -61,6 +61,7 @@ site_edition_excludes: dict[str, list[str]] = {}  # {"zh_CN": ["page"]}: page on
 html_baseurl = os.environ.get("LOSSNOTES_BASEURL", "")
 
 html_title = "lossnotes"
+html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 html_theme = "sphinx_book_theme"
 html_static_path = [str(ROOT / "docs" / "_static")]
 templates_path = [str(ROOT / "docs" / "_templates")]
