@@ -50,7 +50,8 @@ class _Parser(argparse.ArgumentParser):
         add_usage = formatter.add_usage
 
         def usage(usage, actions, groups, prefix=None):
-            return add_usage(usage, actions, groups, translate("usage: ") if prefix is None else prefix)
+            prefix = translate("usage: ") if prefix is None else prefix
+            return add_usage(usage, actions, groups, prefix)
 
         formatter.add_usage = usage
         return formatter
