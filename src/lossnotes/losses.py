@@ -208,8 +208,7 @@ def _kernel(name: str, z: list, loss: np.ndarray, grad: list, gap_limit: float) 
     if z[0].max() == np.inf:  # a +inf target logit would pass the target shift
         return False
     gaps = [np.subtract(plane, z[0]) for plane in z[1:]]
-    widest = max(gap.max() for gap in gaps)  # nan for nan input
-    if not widest <= gap_limit:
+    if not all(gap.max() <= gap_limit for gap in gaps):  # also for nan input
         return _max_shift(name, z, loss, grad)
     e = [1.0] + [np.exp(gap, out=gap) for gap in gaps]
     r = e[1] if len(z) == 2 else np.add(e[1], e[2])

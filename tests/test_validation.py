@@ -1,0 +1,119 @@
+"""Bad input: each rejection names the parameter, the offending value or index, and what is allowed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lossnotes import Grid, cross_entropy, log_softmax, loss_and_grad, mse, softmax
+from lossnotes.wording import translator
+
+FUNCTIONS = [
+    lambda z: cross_entropy(z, 0),
+    lambda z: mse(z, 0),
+    lambda z: loss_and_grad("mse", z, 0),
+    lambda z: loss_and_grad("mse_logits", z, 0),
+    softmax,
+    log_softmax,
+]
+
+
+@pytest.mark.parametrize("fn", FUNCTIONS)
+@pytest.mark.parametrize(
+    ("logits", "fragments"),
+    [
+        ([[0.0, 1.0], [2.0, np.nan]], ["logits", "NaN", "(1, 1)"]),
+        ([[0.0, 1.0], [np.inf, 0.0]], ["logits", "+inf", "(1, 0)", "only finite values and -inf"]),
+        ([[0.0, 1.0], [-np.inf, -np.inf]], ["logits", "all -inf", "(1,)", "at least one finite"]),
+        (np.zeros((0, 3)), ["logits", "empty", "(0, 3)"]),
+        ([1.0], ["logits", "at least 2 classes", "K = 1"]),
+        (3.0, ["logits", "class axis", "scalar"]),
+    ],
+)
+def test_bad_logit_values(fn, logits, fragments):
+    with pytest.raises(ValueError) as info:
+        fn(logits)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_invalid_values_found_in_a_large_batch_at_their_index():
+    z = np.zeros((300, 200, 3))
+    z[250, 7, 2] = np.nan
+    with pytest.raises(ValueError, match=r"NaN at index \(250, 7, 2\)"):
+        loss_and_grad("cross_entropy", z, 1)
+    z[250, 7, 2] = 0.0
+    z[299, 199, 0] = np.inf
+    with pytest.raises(ValueError, match=r"\+inf at index \(299, 199, 0\)"):
+        loss_and_grad("mse", z, 0)
+
+
+@pytest.mark.parametrize(
+    ("logits", "fragment"),
+    [(["a", "b"], "dtype <U1"), ([True, False], "dtype bool"), ([1j, 2.0], "complex"), ([[1.0], [1.0, 2.0]], "could not convert")],
+)
+def test_non_numeric_logits(logits, fragment):
+    with pytest.raises(TypeError) as info:
+        cross_entropy(logits, 0)
+    assert "logits" in str(info.value) and fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("target", "error", "fragments"),
+    [
+        (3, ValueError, ["target", "0 to 2", "got 3"]),
+        (-1, ValueError, ["target", "0 to 2", "got -1"]),
+        (1.0, TypeError, ["target", "integer", "float64"]),
+        (True, TypeError, ["target", "boolean"]),
+        ("0", TypeError, ["target", "integer"]),
+        (np.array([0, 1, 2]), ValueError, ["target", "(3,)", "cannot be broadcast", "(2,)"]),
+        (np.array([0, 5]), ValueError, ["target", "found 5 at index (1,)", "0 to 2"]),
+    ],
+)
+def test_bad_targets(target, error, fragments):
+    with pytest.raises(error) as info:
+        loss_and_grad("cross_entropy", np.zeros((2, 3)), target)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(("name", "error"), [("hinge", ValueError), (3, TypeError)])
+def test_unknown_loss_names(name, error):
+    with pytest.raises(error) as info:
+        loss_and_grad(name, [0.0, 1.0], 0)
+    message = str(info.value)
+    assert "name" in message and "cross_entropy, mse, mse_logits" in message
+
+
+def test_unknown_language():
+    with pytest.raises(ValueError, match="lang must be one of en, zh_CN; got 'fr'"):
+        translator("fr")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "fragments"),
+    [
+        ({"low": 1.0, "high": 1.0}, ValueError, ["range", "low < high", "low = 1.0", "high = 1.0"]),
+        ({"low": -np.inf}, ValueError, ["range low end", "finite", "-inf"]),
+        ({"high": np.nan}, ValueError, ["range high end", "finite", "nan"]),
+        ({"resolution": 1}, ValueError, ["resolution", "2 to 4096", "got 1", "memory"]),
+        ({"resolution": 5000}, ValueError, ["resolution", "2 to 4096", "got 5000", "memory"]),
+        ({"resolution": 10.0}, TypeError, ["resolution", "integer", "10.0"]),
+        ({"fixed_logit": np.inf}, ValueError, ["fixed_logit", "finite", "inf"]),
+    ],
+)
+def test_bad_grids(kwargs, error, fragments):
+    with pytest.raises(error) as info:
+        Grid(**kwargs)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_minus_infinity_is_a_class_of_probability_zero():
+    p = softmax([0.0, -np.inf, 0.0])
+    np.testing.assert_array_equal(p, [0.5, 0.0, 0.5])
+    loss, grad = loss_and_grad("cross_entropy", [0.0, -np.inf, 0.0], 1)
+    assert loss == np.inf
+    np.testing.assert_array_equal(grad, [0.5, -1.0, 0.5])
+    loss, grad = loss_and_grad("mse", [0.0, -np.inf, 0.0], 0)
+    assert loss == pytest.approx((0.25 + 0.25) / 3)
