@@ -1,0 +1,143 @@
+"""The command line, in-process (lossnotes.cli.main) and as ``python -m lossnotes``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lossnotes import Grid, evaluate_surface
+from lossnotes.cli import main
+from lossnotes.descent import descend
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_descend_json_matches_the_library(capsys):
+    status, out, err = run(
+        capsys, "descend", "--loss", "cross_entropy", "--start", "0", "0", "-1000",
+        "--target", "2", "--lr", "1", "--steps", "5000", "--format", "json",
+    )
+    assert status == 0 and err == ""
+    data = json.loads(out)
+    expected = descend("cross_entropy", [0.0, 0.0, -1000.0], 2, 1.0, 5000)
+    assert data["recovered_at"] == expected.recovered_at is not None
+    assert data["steps"] == 5000
+    assert data["final_logits"] == expected.final_logits.tolist()
+    assert data["final_loss"] == float(expected.final_loss)
+
+
+def test_descend_text_in_chinese(capsys):
+    status, out, err = run(
+        capsys, "--lang", "zh_CN", "descend", "--loss", "mse", "--start", "0", "0", "-1000",
+        "--target", "2", "--steps", "10",
+    )
+    assert status == 0 and err == ""
+    assert "在10次更新内，目标类别从未拥有严格最高的对数几率" in out
+    assert "最终损失：0.5" in out
+
+
+def test_table_json_and_csv(capsys):
+    status, out, _ = run(capsys, "table", "--target", "0", "--grid", "20", "--format", "json")
+    assert status == 0
+    rows = json.loads(out)
+    assert [(r["loss_name"], r["target"]) for r in rows] == [("cross_entropy", 0), ("mse", 0)]
+    ce = evaluate_surface("cross_entropy", 0, Grid(resolution=20))
+    assert rows[0]["loss_min"] == float(ce.loss.min())
+    status, out, _ = run(capsys, "table", "--grid", "20", "--format", "csv")
+    assert status == 0
+    assert out.splitlines()[0].startswith("loss_name,target,loss_min")
+    assert len(out.splitlines()) == 5
+
+
+def test_surface_writes_figure_and_values(capsys, tmp_path):
+    png, npz, csv_path = tmp_path / "s.png", tmp_path / "s.npz", tmp_path / "s.csv"
+    status, out, err = run(
+        capsys, "surface", "--fixed-logit", "-1000", "--target", "0", "--loss", "mse",
+        "--grid", "12", "--range", "-10", "10", "-o", str(png), "--values", str(npz),
+    )
+    assert status == 0 and err == ""
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    expected = evaluate_surface("mse", 0, Grid(-10, 10, 12, -1000))
+    with np.load(npz) as data:
+        np.testing.assert_array_equal(data["loss"], expected.loss)
+        np.testing.assert_array_equal(data["grad"], expected.grad)
+    svg = tmp_path / "s.svg"
+    assert run(capsys, "surface", "--grid", "8", "-o", str(svg), "--values", str(csv_path))[0] == 0
+    assert b"<svg" in svg.read_bytes()[:500]
+    lines = csv_path.read_text().splitlines()
+    assert lines[0] == "z0,z1,z2,loss,grad0,grad1,grad2" and len(lines) == 65
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["surface", "-o", "fig.pdf"], "-o must name a file ending in .png / .svg"),
+        (["surface", "--values", "v.txt"], "--values must name a file ending in .npz / .csv"),
+        (["surface"], "surface needs -o FILE"),
+        (["surface", "--grid", "5000", "--values", "v.npz"], "2 to 4096"),
+        (["surface", "--range", "3", "1", "--values", "v.npz"], "low < high"),
+        (["surface", "--loss", "hinge", "-o", "f.png"], "hinge"),
+        (["table", "--format", "xml"], "xml"),
+        (["descend", "--start", "0", "nan", "--target", "0"], "--start must be a finite number"),
+        (["descend", "--start", "0", "1", "--target", "5"], "target must be a class index from 0 to 1"),
+        (["descend", "--start", "0", "1", "--target", "x"], "--target must be an integer"),
+        (["descend", "--start", "0", "1", "--target", "0", "--lr", "-1"], "lr"),
+        ([], "a command is required"),
+        (["--lang", "fr", "table"], "--lang must be one of en, zh_CN"),
+    ],
+)
+def test_errors_are_one_line_with_status_2(capsys, argv, fragment):
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("lossnotes: error: ")
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_unwritable_output_is_one_line(capsys, tmp_path):
+    target = tmp_path / "missing" / "fig.png"
+    status, _, err = run(capsys, "surface", "--grid", "4", "-o", str(target))
+    assert status == 2 and err.count("\n") == 1 and str(target) in err
+
+
+def test_chinese_error_and_help(capsys):
+    status, _, err = run(capsys, "--lang", "zh_CN", "surface", "-o", "a.pdf")
+    assert status == 2
+    assert err.startswith("lossnotes：错误：-o必须是以.png / .svg结尾的文件名")
+    status, out, _ = run(capsys, "--lang", "zh_CN", "--help")
+    assert status == 0
+    assert out.startswith("用法：lossnotes")
+    assert "显示此帮助并退出" in out and "示例：" in out
+
+
+def test_help_lists_examples(capsys):
+    status, out, _ = run(capsys, "--help")
+    assert status == 0
+    assert "lossnotes descend --loss cross_entropy --start 0 0 -1000" in out
+    status, out, _ = run(capsys, "surface", "--help")
+    assert status == 0 and "--values FILE" in out
+
+
+def test_python_dash_m(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "lossnotes", "descend", "--start", "0", "0", "-1000",
+         "--target", "2", "--steps", "700", "--format", "json"],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["recovered_at"] == 667 and data["steps"] == 700
+    bad = subprocess.run(
+        [sys.executable, "-m", "lossnotes", "surface", "-o", str(tmp_path / "no" / "x.svg")],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
