@@ -59,7 +59,7 @@ def test_table_json_and_csv(capsys):
 
 def test_surface_writes_figure_and_values(capsys, tmp_path):
     png, npz, csv_path = tmp_path / "s.png", tmp_path / "s.npz", tmp_path / "s.csv"
-    status, out, err = run(
+    status, _out, err = run(
         capsys, "surface", "--fixed-logit", "-1000", "--target", "0", "--loss", "mse",
         "--grid", "12", "--range", "-10", "10", "-o", str(png), "--values", str(npz),
     )
@@ -87,7 +87,10 @@ def test_surface_writes_figure_and_values(capsys, tmp_path):
         (["surface", "--loss", "hinge", "-o", "f.png"], "hinge"),
         (["table", "--format", "xml"], "xml"),
         (["descend", "--start", "0", "nan", "--target", "0"], "--start must be a finite number"),
-        (["descend", "--start", "0", "1", "--target", "5"], "target must be a class index from 0 to 1"),
+        (
+            ["descend", "--start", "0", "1", "--target", "5"],
+            "target must be a class index from 0 to 1",
+        ),
         (["descend", "--start", "0", "1", "--target", "x"], "--target must be an integer"),
         (["descend", "--start", "0", "1", "--target", "0", "--lr", "-1"], "lr"),
         ([], "a command is required"),

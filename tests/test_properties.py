@@ -42,7 +42,7 @@ def test_gradients_sum_to_zero_and_losses_are_in_range(case):
     z, t = case
     k = z.size
     for name in ("cross_entropy", "mse"):
-        loss, grad = loss_and_grad(name, z, t)
+        _, grad = loss_and_grad(name, z, t)
         assert np.isfinite(grad).all()
         scale = np.abs(grad).max()
         assert abs(grad.sum()) <= 1e-15 * max(scale, 1e-300) * k
@@ -75,7 +75,7 @@ def test_gradients_match_central_differences(case):
 @settings(max_examples=100, deadline=None)
 @given(logits_and_target(), st.integers(1, 40))
 def test_a_batch_gives_the_one_sample_numbers(case, n):
-    z, t = case
+    z, _ = case
     rng = np.random.default_rng(n)
     batch = z + rng.normal(0, 5, (n, z.size))
     targets = rng.integers(0, z.size, n)

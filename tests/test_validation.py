@@ -1,4 +1,4 @@
-"""Bad input: each rejection names the parameter, the offending value or index, and what is allowed."""
+"""Bad input: each rejection names the parameter, the offending value or index, what is allowed."""
 
 from __future__ import annotations
 
@@ -50,7 +50,12 @@ def test_invalid_values_found_in_a_large_batch_at_their_index():
 
 @pytest.mark.parametrize(
     ("logits", "fragment"),
-    [(["a", "b"], "dtype <U1"), ([True, False], "dtype bool"), ([1j, 2.0], "complex"), ([[1.0], [1.0, 2.0]], "could not convert")],
+    [
+        (["a", "b"], "dtype <U1"),
+        ([True, False], "dtype bool"),
+        ([1j, 2.0], "complex"),
+        ([[1.0], [1.0, 2.0]], "could not convert"),
+    ],
 )
 def test_non_numeric_logits(logits, fragment):
     with pytest.raises(TypeError) as info:
