@@ -1,0 +1,106 @@
+"""Speed and memory of the numeric core on a 1000 x 1000 grid of 3 classes (float64).
+
+Prints, in one run:
+
+* the floor: one ``np.exp`` over the logits array (every method must
+  exponentiate each logit once);
+* the time of both losses and both gradients with ``loss_and_grad`` (two
+  calls: cross-entropy and MSE), and its ratio to the floor (target: <= 3);
+* the speed-up over a per-point Python loop (timed on a subsample, scaled;
+  target: >= 100x);
+* the peak memory of the evaluation, traced with tracemalloc (target: < 250 MB).
+
+Times are the best of several repeats. Run with ``python benchmarks/bench_losses.py``;
+``--target 2`` evaluates the other case of the note's experiment, ``--threads``
+reports the number of worker threads the core uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+import tracemalloc
+
+import numpy as np
+
+from lossnotes import Grid, loss_and_grad
+from lossnotes.losses import _threads
+
+RESOLUTION = 1000
+REPEATS = 15
+LOOP_SAMPLE = 3000
+
+
+def best_time(fn, repeats: int = REPEATS) -> float:
+    """Best wall time of ``fn()`` over ``repeats`` runs, in seconds."""
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def both(logits: np.ndarray, target: int) -> None:
+    loss_and_grad("cross_entropy", logits, target)
+    loss_and_grad("mse", logits, target)
+
+
+def python_point(z: list[float], t: int) -> tuple[float, list[float], float, list[float]]:
+    """Both losses and gradients at one point with the math module (the loop baseline)."""
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    total = sum(e)
+    p = [x / total for x in e]
+    ce = math.log(total) - (z[t] - m)
+    ce_grad = [pk - (1.0 if k == t else 0.0) for k, pk in enumerate(p)]
+    k = len(z)
+    a = ce_grad
+    mse = sum(x * x for x in a) / k
+    c = sum(ai * pi for ai, pi in zip(a, p, strict=True))
+    mse_grad = [2.0 / k * pj * (aj - c) for aj, pj in zip(a, p, strict=True)]
+    return ce, ce_grad, mse, mse_grad
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", type=int, default=0, help="target class (default: 0)")
+    args = parser.parse_args()
+
+    grid = Grid(-10.0, 10.0, RESOLUTION, -1000.0)
+    logits = grid.logits()
+    n = logits.shape[0] * logits.shape[1]
+    both(logits, args.target)  # warm up (thread pool, caches)
+
+    floor = best_time(lambda: np.exp(logits))
+    core = best_time(lambda: both(logits, args.target))
+    planar = np.moveaxis(np.ascontiguousarray(np.moveaxis(logits, -1, 0)), 0, -1)
+    core_planar = best_time(lambda: both(planar, args.target))
+
+    rng = np.random.default_rng(0)
+    sample = logits.reshape(-1, 3)[rng.choice(n, LOOP_SAMPLE, replace=False)].tolist()
+    loop = best_time(lambda: [python_point(z, args.target) for z in sample], repeats=3)
+    loop_full = loop * n / LOOP_SAMPLE
+
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    both(logits, args.target)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+
+    print(f"grid: {RESOLUTION} x {RESOLUTION} x 3 float64, target {args.target}, "
+          f"{_threads()} worker thread(s)")
+    print(f"floor, one np.exp over the logits:        {floor * 1e3:8.2f} ms")
+    print(f"both losses and gradients (2 calls):      {core * 1e3:8.2f} ms")
+    print(f"ratio to the floor (target <= 3):         {core / floor:8.2f}")
+    print(f"  same, logits stored class-planar:       {core_planar * 1e3:8.2f} ms "
+          f"(ratio {core_planar / floor:.2f})")
+    print(f"per-point Python loop, scaled from {LOOP_SAMPLE}: {loop_full:8.2f} s")
+    print(f"speed-up over the loop (target >= 100):   {loop_full / core:8.0f}x")
+    print(f"peak memory of the evaluation (< 250 MB): {peak / 2**20:8.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
