@@ -68,7 +68,7 @@ LOSS_NAMES: tuple[str, ...] = ("cross_entropy", "mse", "mse_logits")
 # except the bracket of the MSE gradient of a non-target class (see mse_grad).
 
 #: Samples per chunk.
-_CHUNK = 16384
+_CHUNK = 32768
 #: Below this |z_j - z_k|, e_j - e_k is computed through expm1; above it
 #: e_small <= e_big / 2 and the plain difference is exact to a few ulp.
 _EXPM1_BELOW = 0.7
@@ -148,8 +148,7 @@ def _finish(name: str, z: list, e: list, r: np.ndarray, loss: np.ndarray, grad: 
             n_sum += e[j] * e[j]
         np.divide(n_sum, square, out=loss)
         loss *= 1.0 / k
-    weight = np.divide(1.0, np.multiply(square, total, out=square), out=square)
-    weight *= 2.0 / k  # (2/K) / T**3
+    weight = np.divide(2.0 / k, np.multiply(square, total, out=square), out=square)  # (2/K)/T**3
     np.multiply(n_sum, weight, out=grad[0])
     if k == 3:
         grad[0] *= -2.0
