@@ -230,3 +230,19 @@ def test_mse_gradient_near_a_sign_change_meets_the_condition_number_bound():
     # and fails closer in, where no float64 formula can keep it
     assert plain_ok[:2] == [True, True]
     assert plain_ok[-1] is False
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_mse_on_logits_against_the_reference(dtype):
+    rng = np.random.default_rng(7)
+    big = 1.5e154 if dtype is np.float64 else 2e19
+    cases = [rng.normal(0, 10.0 ** rng.uniform(-3, 3), 3) for _ in range(50)]
+    cases += [np.array([big, 0.0, -big / 2]), np.array([big * 1.3, big, 1.0])]
+    for z in cases:
+        z = z.astype(dtype)
+        t = 1
+        loss, grad = loss_and_grad("mse_logits", z, t)
+        exact = [mp.mpf(float(v)) - (1 if j == t else 0) for j, v in enumerate(z)]
+        assert close(loss, mp.fsum(x * x for x in exact) / 3, dtype), z
+        for j in range(3):
+            assert close(grad[j], 2 * exact[j] / 3, dtype), (z, j)

@@ -11,8 +11,12 @@ target ``y`` of class ``t``:
 
 Gradients are with respect to every one of the K logits. Each formula is
 arranged so that no two nearly equal numbers are ever subtracted: ``1 - p_t``
-is the sum of the other probabilities, and differences of probabilities are
-``expm1`` of logit differences.
+is the sum of the other probabilities, and differences of close probabilities
+are ``expm1`` of logit differences. The one cancellation left is the genuine
+sign change of a non-target MSE gradient entry (see :func:`mse_grad`).
+
+float32 input is computed in float32; integer input in float64. No numpy
+floating-point warning is ever emitted.
 """
 
 from __future__ import annotations
@@ -283,26 +287,23 @@ def _prepare(logits: ArrayLike, target: ArrayLike) -> tuple[np.ndarray, int | np
 
 def _mse_logits(z: np.ndarray, t) -> tuple[np.ndarray, np.ndarray]:
     """Loss and gradient of the square loss on the raw logits (validated ``z``)."""
-    k = z.shape[-1]
-    residual = np.array(z, copy=True)
-    if isinstance(t, numbers.Integral):
-        residual[..., t] -= 1
-    else:
-        np.put_along_axis(residual, t[..., np.newaxis], np.take_along_axis(
-            residual, t[..., np.newaxis], axis=-1) - 1, axis=-1)
+    batch, k = z.shape[:-1], z.shape[-1]
+    residual = np.array(z, copy=True).reshape(-1, k)
+    rows = np.arange(residual.shape[0])
+    residual[rows, np.broadcast_to(t, batch).reshape(-1)] -= 1
     grad = residual * (2.0 / k)
     with np.errstate(over="ignore"):
         loss = np.square(residual).sum(axis=-1) / k
     big = np.isinf(loss) & np.isfinite(residual).all(axis=-1)
     if big.any():  # the squares overflow but the mean may not: scale by the largest residual
         sub = residual[big]
-        scale = np.abs(sub).max(axis=-1)
+        exponent = np.frexp(np.abs(sub).max(axis=-1))[1] - 1  # residual / 2**exponent in [-2, 2)
+        scale = np.ldexp(np.ones_like(exponent, dtype=z.dtype), exponent)
+        mean = np.square(sub / scale[:, np.newaxis]).sum(axis=-1) / k
         with np.errstate(over="ignore"):
-            loss[big] = scale * (scale * (np.square(sub / scale[:, np.newaxis]).sum(axis=-1) / k))
-    return loss, grad
+            loss[big] = scale * (scale * mean)
+    return loss.reshape(batch), grad.reshape(*batch, k)
 
-
-# ------------------------------------------------------------------- public API
 
 def loss_and_grad(name: str, logits: ArrayLike, target: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """A loss and its gradient with respect to every logit, from one softmax pass.
@@ -313,20 +314,41 @@ def loss_and_grad(name: str, logits: ArrayLike, target: ArrayLike) -> tuple[np.n
         The loss. ``"mse_logits"`` is the square loss between the raw logits
         and the one-hot target (no softmax).
     logits : array_like, shape (..., K)
-        Real logits, K >= 2; ``-inf`` allowed where a sample has a finite logit.
+        Real logits, K >= 2; ``-inf`` allowed (a class of probability 0) where
+        a sample has a finite logit. Integer input is computed in float64,
+        float16 in float32; float32 stays float32 throughout.
     target : int or array_like of int
         Class index in ``0 .. K-1``, broadcastable to ``logits.shape[:-1]``.
 
     Returns
     -------
     loss : ndarray, shape (...)
+        The loss of each sample, in the computing dtype.
     grad : ndarray, shape (..., K)
+        Its gradient with respect to every logit. For large batches the array
+        is a view of class-planar memory (``grad[..., k]`` is contiguous).
 
     Raises
     ------
     TypeError, ValueError
-        For an unknown ``name`` or input the validators reject; the message names
-        the parameter and what is allowed.
+        For an unknown ``name`` or input the validators reject (NaN, ``+inf``,
+        an all ``-inf`` sample, a non-numeric or empty array, K < 2, a bad
+        target); the message names the parameter, the offending value or
+        index, and what is allowed.
+
+    See Also
+    --------
+    cross_entropy, cross_entropy_grad, mse, mse_grad, mse_logits, mse_logits_grad
+
+    Notes
+    -----
+    The samples are processed in chunks of class planes, in parallel threads
+    for large batches, each chunk with one of two shifts: by the target's logit
+    (no exponential for the target, the cross-entropy as ``log1p`` of a sum of
+    positive terms), or, where some logit exceeds the target's by hundreds, by
+    the maximum. The numbers do not depend on the thread count; they can
+    differ in the last bits between a sample evaluated alone and in a batch
+    (the chunk's shift), both within the bounds each function documents.
 
     Examples
     --------
@@ -336,6 +358,9 @@ def loss_and_grad(name: str, logits: ArrayLike, target: ArrayLike) -> tuple[np.n
     1000.6931471805599
     >>> grad
     array([ 0.5,  0.5, -1. ])
+    >>> loss, grad = loss_and_grad("mse_logits", [[2.0, 0.0], [0.0, 1.0]], [0, 1])
+    >>> loss
+    array([0.5, 0. ])
     """
     check_name(name, LOSS_NAMES, "name")
     z, t = _prepare(logits, target)
@@ -349,36 +374,58 @@ def cross_entropy(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
     r"""Cross-entropy of the softmax of ``logits`` against class ``target``.
 
     .. math:: \mathrm{CE}(z, t) = -\log \operatorname{softmax}(z)_t
-              = \operatorname{log1p}\Big(\sum_{j \ne j^*} e^{z_j - m}\Big) - (z_t - m)
-
-    with :math:`m = z_{j^*}` the largest logit.
+              = \operatorname{log1p}\Big(\sum_{k \ne t} e^{z_k - z_t}\Big)
 
     Parameters
     ----------
     logits : array_like, shape (..., K)
-        Real logits, K >= 2.
+        Real logits, K >= 2; ``-inf`` allowed where a sample has a finite logit.
     target : int or array_like of int
         Class indices in ``0 .. K-1``, broadcastable to ``logits.shape[:-1]``.
 
     Returns
     -------
     ndarray, shape (...)
-        The loss, ``>= 0``. It is ``inf`` only where the exact value exceeds the
-        largest float (a target logit more than ~1.8e308 below the largest one)
-        or the target's logit is ``-inf``.
+        The loss, ``>= 0``, in the input's floating type. It is ``inf`` where
+        the target's logit is ``-inf``, and where the exact value exceeds the
+        largest float (a target logit more than ~1.8e308 below the largest
+        one in float64, ~3.4e38 in float32): ``inf`` is then the correctly
+        rounded result.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`loss_and_grad`.
+
+    See Also
+    --------
+    cross_entropy_grad, loss_and_grad
+    scipy.special.logsumexp : ``logsumexp(z) - z[t]`` is the usual stable formula.
 
     Notes
     -----
     The usual stable formula ``logsumexp(z) - z_t`` subtracts two nearly equal
     numbers when the target wins by a wide margin: for ``z = (9.06, -25.65)``
     and target 0 it returns 0.0, while the loss is about 8.4e-16. Here the loss
-    is a sum of two non-negative terms and keeps its digits.
+    is ``log1p`` of a sum of positive terms (the exponentials relative to the
+    target), or, when the target is far below the maximum, the sum of two
+    non-negative terms ``log1p(...) - (z_t - max)``; nothing cancels.
+
+    Accuracy: relative error at most 1e-12 in float64 wherever the exact loss
+    is a normal number, at any logit (measured against 80-digit arithmetic:
+    below 6e-14); the error comes from rounding a logit gap before
+    exponentiating it, at most ``|gap| * eps / 2`` with ``|gap| < 745``. In
+    float32 the same analysis gives at most 2e-5 (measured below 4e-6).
 
     Examples
     --------
     >>> from lossnotes import cross_entropy
-    >>> float(cross_entropy([9.06, -25.65], 0))  # doctest: +ELLIPSIS
-    8.4...e-16
+    >>> float(cross_entropy([9.06, -25.65], 0))
+    8.426331353470533e-16
+    >>> float(cross_entropy([1e15, 1e15 + 2, -1e15], 1))
+    0.1269280110429725
+    >>> float(cross_entropy([1e308, -1e308], 1))
+    inf
     """
     return loss_and_grad("cross_entropy", logits, target)[0]
 
@@ -390,20 +437,35 @@ def cross_entropy_grad(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
 
     Parameters
     ----------
-    logits, target
+    logits : array_like, shape (..., K)
+        As for :func:`cross_entropy`.
+    target : int or array_like of int
         As for :func:`cross_entropy`.
 
     Returns
     -------
     ndarray, shape (..., K)
-        The gradient; it sums to 0 over the classes. The target's entry
-        ``p_t - 1`` is computed as minus the sum of the other probabilities.
+        The gradient, finite for every allowed input; it sums to 0 over the
+        classes. The target's entry ``p_t - 1`` is computed as minus the sum of
+        the other probabilities, so ``-1e-300`` is not rounded to 0.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`loss_and_grad`.
+
+    Notes
+    -----
+    Accuracy: every entry within a relative 1e-12 of the exact value in
+    float64 wherever that is a normal number (2e-5 in float32).
 
     Examples
     --------
     >>> from lossnotes import cross_entropy_grad
     >>> cross_entropy_grad([0.0, 0.0, -1000.0], 2)
     array([ 0.5,  0.5, -1. ])
+    >>> float(cross_entropy_grad([0.0, -700.0], 0)[0])
+    -9.85967654375977e-305
     """
     return loss_and_grad("cross_entropy", logits, target)[1]
 
@@ -417,7 +479,7 @@ def mse(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
     Parameters
     ----------
     logits : array_like, shape (..., K)
-        Real logits, K >= 2.
+        Real logits, K >= 2; ``-inf`` allowed where a sample has a finite logit.
     target : int or array_like of int
         Class indices in ``0 .. K-1``, broadcastable to ``logits.shape[:-1]``.
 
@@ -426,17 +488,27 @@ def mse(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
     ndarray, shape (...)
         The loss, in ``[0, 2/K]``.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`loss_and_grad`.
+
     Notes
     -----
     This is the mean over the K classes; the sum used in many lectures is K
-    times this value. ``p_t - 1`` is computed as minus the sum of the other
-    probabilities, so a loss of ``1e-40`` is not rounded to 0.
+    times this value. It is evaluated as ``(r**2 + sum_{k != t} e_k**2) / (K T**2)``
+    with ``e_k`` the exponentials, ``r`` the sum of the non-target ones and
+    ``T`` the normaliser: ``1 - p_t`` never appears as a difference, so a loss
+    of ``1e-40`` is not rounded to 0. Relative error at most 1e-12 in float64
+    wherever the exact value is a normal number (2e-5 in float32).
 
     Examples
     --------
     >>> from lossnotes import mse
     >>> float(mse([0.0, 0.0, -1000.0], 0))
     0.16666666666666666
+    >>> float(mse([0.0, -50.0], 0))
+    3.720075976020836e-44
     """
     return loss_and_grad("mse", logits, target)[0]
 
@@ -449,7 +521,9 @@ def mse_grad(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
 
     Parameters
     ----------
-    logits, target
+    logits : array_like, shape (..., K)
+        As for :func:`mse`.
+    target : int or array_like of int
         As for :func:`mse`.
 
     Returns
@@ -457,21 +531,52 @@ def mse_grad(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
     ndarray, shape (..., K)
         The gradient; it sums to 0 over the classes.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`loss_and_grad`.
+
     Notes
     -----
+    With ``e_k`` the exponentials of one shift, ``r = sum_{k != t} e_k`` and
+    ``T = e_t + r``, the gradient is
+
+    * target: ``-(2/K) e_t (r**2 + sum_{k != t} e_k**2) / T**3``, all terms of
+      one sign;
+    * class ``j != t``: ``(2/K) e_j B_j / T**3`` with the bracket
+      ``B_j = e_t (e_j + r) + sum_{k not in {t, j}} e_k (e_j - e_k)``, where
+      ``e_j - e_k`` comes from ``expm1`` of the logit gap when the two are
+      close, so every term is computed to full relative accuracy.
+
+    The bracket is the only sum whose terms can have opposite signs: where an
+    entry changes sign its exact value is small next to its terms, and no
+    float64 formula can give it to a fixed relative accuracy. The bound that
+    holds (and is tested against 80-digit arithmetic) is
+
+    .. math:: \frac{|\mathrm{computed} - \mathrm{exact}|}{|\mathrm{exact}|}
+              \le 10^{-12}\, \kappa_j, \qquad
+              \kappa_j = \frac{e_t (e_j + r) + \sum_{k \notin \{t, j\}} e_k |e_j - e_k|}{|B_j|}
+
+    in float64 (2e-5 instead of 1e-12 in float32), wherever the exact value is
+    a normal number. ``kappa_j = 1`` for the target entry and wherever the
+    bracket's terms share a sign (for example whenever the target has the
+    largest logit, or K = 2), so there the plain 1e-12 bound holds. The
+    measured error is about ``1e-16 * kappa_j``: along ``z = (0, 1, x)`` with
+    target 0, whose entry 1 changes sign at ``x = 1.5771727...``, the plain
+    1e-12 bound holds down to a distance of about 1e-5 from the root
+    (``kappa ~ 7e4``), and the error is 1e-2 relative at a distance of 1e-15.
+
     Every entry carries the factor ``p_j``: where a class's probability
     underflows (a logit of -1000 beside logits near 0 gives ``p ~ 1e-435``),
-    its gradient is exactly 0 in floating point. The bracket is evaluated as
-    ``sum_k p_k (a_j - a_k)``; for the target class all its terms have one sign,
-    and differences ``p_j - p_k`` come from ``expm1`` of logit differences, so
-    the only cancellation left is the one at a genuine sign change of the
-    gradient entry.
+    its gradient is exactly 0 in floating point, as the exact value rounds.
 
     Examples
     --------
     >>> from lossnotes import mse_grad
     >>> mse_grad([0.0, 0.0, -1000.0], 2)
     array([0., 0., 0.])
+    >>> mse_grad([2.0, 0.0], 0)
+    array([-0.02503108,  0.02503108])
     """
     return loss_and_grad("mse", logits, target)[1]
 
@@ -483,20 +588,31 @@ def mse_logits(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
 
     Parameters
     ----------
-    logits, target
+    logits : array_like, shape (..., K)
+        As for :func:`mse`.
+    target : int or array_like of int
         As for :func:`mse`.
 
     Returns
     -------
     ndarray, shape (...)
-        The loss; ``inf`` where a logit is ``-inf`` or the square exceeds the
-        largest float.
+        The loss; ``inf`` where a logit is ``-inf`` or the exact mean exceeds
+        the largest float. Squares that overflow although the mean does not
+        (logits near 1e154 and above in float64) are rescaled by the largest
+        residual, so the mean stays finite and exact to a few ulp.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`loss_and_grad`.
 
     Examples
     --------
     >>> from lossnotes import mse_logits
     >>> float(mse_logits([1.0, 0.0, 0.0], 0))
     0.0
+    >>> float(mse_logits([1.5e154, 0.0, 0.0], 1))
+    7.500000000000001e+307
     """
     return loss_and_grad("mse_logits", logits, target)[0]
 
@@ -506,11 +622,26 @@ def mse_logits_grad(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
 
     Parameters
     ----------
-    logits, target
+    logits : array_like, shape (..., K)
+        As for :func:`mse`.
+    target : int or array_like of int
         As for :func:`mse`.
 
     Returns
     -------
     ndarray, shape (..., K)
+        The gradient; it grows linearly with the logits and never vanishes
+        away from the target.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`loss_and_grad`.
+
+    Examples
+    --------
+    >>> from lossnotes import mse_logits_grad
+    >>> mse_logits_grad([3.0, 0.0, -1000.0], 0)
+    array([   1.33333333,    0.        , -666.66666667])
     """
     return loss_and_grad("mse_logits", logits, target)[1]
