@@ -86,3 +86,43 @@ def test_a_batch_gives_the_one_sample_numbers(case, n):
             # a chunk takes one shift for all its samples, so the last bits may differ
             np.testing.assert_allclose(loss[i], one_loss, rtol=1e-13, atol=0)
             np.testing.assert_allclose(grad[i], one_grad, rtol=1e-13, atol=1e-300)
+
+
+F32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
+
+
+@settings(max_examples=300, deadline=None)
+@given(logits_and_target(F32))
+def test_float32_stays_float32_and_finite(case):
+    z, t = case
+    z = z.astype(np.float32)
+    gap = float(np.max(z.astype(np.float64)) - np.float64(z[t]))
+    for name in ("cross_entropy", "mse"):
+        loss, grad = loss_and_grad(name, z, t)
+        assert loss.dtype == np.float32 and grad.dtype == np.float32
+        assert np.isfinite(grad).all()
+        if name == "mse" or gap < 3e38:
+            assert np.isfinite(loss)
+    p = softmax(z)
+    assert p.dtype == np.float32 and np.isfinite(p).all()
+
+
+def test_large_batches_do_not_depend_on_the_thread_count(monkeypatch):
+    import lossnotes.losses as losses
+
+    rng = np.random.default_rng(3)
+    z = rng.normal(0, 30, (200_000, 3))
+    z[::997, 1] = -2000.0  # some chunks take the shift by the maximum
+    t = rng.integers(0, 3, 200_000)
+    threaded = [loss_and_grad(name, z, 2) for name in ("cross_entropy", "mse")]
+    mixed = loss_and_grad("mse", z, t)
+    monkeypatch.setattr(losses, "_threads", lambda: 1)
+    for name, (loss, grad) in zip(("cross_entropy", "mse"), threaded, strict=True):
+        one_loss, one_grad = loss_and_grad(name, z, 2)
+        np.testing.assert_array_equal(loss, one_loss)
+        np.testing.assert_array_equal(grad, one_grad)
+    np.testing.assert_array_equal(mixed[0], loss_and_grad("mse", z, t)[0])
+    # spot checks against single-sample calls
+    for i in range(0, 200_000, 9973):
+        one = loss_and_grad("mse", z[i], int(t[i]))
+        np.testing.assert_allclose(mixed[1][i], one[1], rtol=1e-13, atol=1e-300)
