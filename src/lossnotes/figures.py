@@ -31,7 +31,7 @@ class _Theme:
 
 _THEMES = {
     "light": _Theme(background="#ffffff", foreground="#1a1a1a", colormap="viridis"),
-    "dark": _Theme(background="#14181e", foreground="#e6e6e6", colormap="viridis"),
+    "dark": _Theme(background="#121212", foreground="#e6e6e6", colormap="viridis"),
 }
 #: Colour schemes the figures can be drawn in.
 THEMES: tuple[str, ...] = tuple(_THEMES)
