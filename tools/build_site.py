@@ -134,6 +134,33 @@ def extract_library_messages(pot_dir: Path) -> Path:
     return path
 
 
+def _locations_from_root(pot: Path) -> None:
+    """Rewrite ``#: ../../docs/page.md:12`` as ``#: docs/page.md:12`` in a template.
+
+    Sphinx writes locations relative to the output folder, so the catalogs would change
+    with the folder a translator happens to build in.
+    """
+    lines = pot.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = False
+    for index, line in enumerate(lines):
+        if not line.startswith("#: "):
+            continue
+        places = []
+        for place in line[3:].split():
+            path, colon, number = place.rpartition(":")
+            if not colon:
+                path, number = place, ""
+            target = (pot.parent / path).resolve()
+            if target.is_relative_to(ROOT):
+                path = target.relative_to(ROOT).as_posix()
+            places.append(f"{path}:{number}" if number else path)
+        new = "#: " + " ".join(places) + "\n"
+        if new != line:
+            lines[index], changed = new, True
+    if changed:
+        pot.write_text("".join(lines), encoding="utf-8")
+
+
 def build_gettext(build_dir: Path, source: Path = DOCS) -> int:
     """Extract every translatable string into ``build_dir/gettext/*.pot``.
 
@@ -148,6 +175,8 @@ def build_gettext(build_dir: Path, source: Path = DOCS) -> int:
     code = subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
     if code:
         return code
+    for pot in pot_dir.glob("*.pot"):
+        _locations_from_root(pot)
     extract_library_messages(pot_dir)
     print(f"wrote the templates to {pot_dir}")
     return 0
