@@ -37,7 +37,9 @@ from .grid import EXPERIMENT, FIXED_CLASS, Grid
 from .surface import Surface
 
 __all__ = [
+    "BAND",
     "CASES",
+    "PLATEAU_LEVEL",
     "Cliff",
     "cliff",
     "closed_form",
@@ -49,6 +51,11 @@ __all__ = [
     "softplus",
     "surface_profile",
 ]
+
+#: Shares of a profile's rise that delimit its steep band in :func:`cliff`.
+BAND: tuple[float, float] = (0.1, 0.9)
+#: A cell is on a plateau where its slope is below this share of the largest slope.
+PLATEAU_LEVEL = 0.01
 
 #: The (loss, target) pairs with a closed form: both losses, a grid class and the fixed class.
 CASES: tuple[tuple[str, int], ...] = (
@@ -241,7 +248,7 @@ def cliff(loss: str, target: int, grid: Grid = EXPERIMENT, samples: int = 20001)
     ordered = values if rising else values[::-1]
     dd = d if rising else d[::-1]
     rise = (ordered - ordered[0]) / (ordered[-1] - ordered[0])
-    crossings = [float(dd[np.argmax(rise >= level)]) for level in (0.1, 0.9)]
+    crossings = [float(dd[np.argmax(rise >= level)]) for level in BAND]
     low, high = min(crossings), max(crossings)
     cell_slope = np.abs(profile_slope(loss, target, cells))
     return Cliff(
@@ -251,6 +258,6 @@ def cliff(loss: str, target: int, grid: Grid = EXPERIMENT, samples: int = 20001)
         band_low=low,
         band_high=high,
         band_share=float(((cells >= low) & (cells <= high)).mean()),
-        plateau_share=float((cell_slope < 0.01 * max_slope).mean()),
+        plateau_share=float((cell_slope < PLATEAU_LEVEL * max_slope).mean()),
     )
 

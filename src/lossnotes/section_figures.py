@@ -71,7 +71,8 @@ def profile_figure(
         Surfaces with a closed form (see :data:`lossnotes.closed_forms.CASES`),
         drawn in a grid of two columns.
     band : Cliff, optional
-        If given, the 10-90 % band of MSE with target class 0 is shaded in its panel.
+        If given, the band where MSE with target class 0 makes 10 to 90 percent of its
+        rise is shaded in its panel.
     lang, theme, width
         As for :func:`lossnotes.figures.loss_heatmaps`.
     """
@@ -88,7 +89,7 @@ def profile_figure(
         line_d = np.linspace(-span, span, 801)
         if band is not None and (surface.loss_name, surface.target) == ("mse", 0):
             ax.axvspan(band.band_low, band.band_high, color=colours["band"], alpha=0.35, lw=0,
-                       label=_("10–90 % of the rise"))
+                       label=_("10 to 90 percent of the rise"))
         ax.plot(d.ravel(), values.ravel(), "o", ms=3.5, color=colours["dots"], alpha=0.5,
                 mew=0, label=_("heatmap values"))
         ax.plot(line_d, profile(surface.loss_name, surface.target, line_d), "-", lw=1.6,
