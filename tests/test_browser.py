@@ -1,0 +1,341 @@
+"""Both editions in a real browser: Debian's Chromium, headless, driven by playwright.
+
+The built site is served on 127.0.0.1. Every page of both editions must load with no
+console error, decode every image, have every equation rendered by MathJax, switch
+to the same page in the other language, and request nothing from anywhere else.
+Search must find the project's Chinese and English terms. Screenshots of the
+experiment page (both editions, light and dark) go to ``test-artifacts/``.
+
+Without Chromium (``/usr/bin/chromium``) or playwright the tests skip, except under
+CI (the ``CI`` environment variable set), where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+EDITIONS = ("en", "zh_CN")
+HTML_LANG = {"en": "en", "zh_CN": "zh-CN"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+
+pytestmark = pytest.mark.build
+
+
+def _unavailable() -> str | None:
+    if not CHROMIUM.is_file():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-microhei)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[test]')"
+    return None
+
+
+def _require_browser() -> None:
+    reason = _unavailable()
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """The built site on an ephemeral port of 127.0.0.1; yields its base URL."""
+    _require_browser()
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Visit:
+    """A browser context that records console errors, page errors and requests."""
+
+    def __init__(self, browser, color_scheme: str = "light") -> None:
+        self.context = browser.new_context(
+            color_scheme=color_scheme, viewport={"width": 1280, "height": 900}
+        )
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.context.on(
+            "requestfailed",
+            lambda request: self.failed.append(f"{request.url} ({request.failure})"),
+        )
+        self.context.on(
+            "response",
+            lambda response: self.failed.append(f"{response.url} (HTTP {response.status})")
+            if response.status >= 400
+            else None,
+        )
+        self.page = self.context.new_page()
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(f"console: {message.text} @ {self.page.url}")
+            if message.type == "error"
+            else None,
+        )
+        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+
+    def foreign_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob", "about")
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser) -> Iterator[Visit]:
+    session = Visit(browser)
+    yield session
+    session.close()
+
+
+def _pages(site: Path, lang: str) -> list[str]:
+    """Every page of an edition (assets under ``_static`` and the like left out)."""
+    folder = site / lang
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*.html")
+        if not any(part.startswith("_") for part in path.relative_to(folder).parts)
+    )
+
+
+_WAIT_FOR_MATH = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  return true;
+}"""
+
+_MATH_REPORT = """() => {
+  const math = [...document.querySelectorAll('.math')];
+  const raw = math
+    .filter((el) => !el.querySelector('mjx-container'))
+    .map((el) => el.textContent.trim().slice(0, 60));
+  const main = document.querySelector('main') || document.body;
+  const text = main.innerText;
+  const leftovers = ['\\\\(', '\\\\[', '\\\\frac', '\\\\mathrm', '\\\\operatorname', '$$']
+    .filter((tex) => text.includes(tex));
+  return {count: math.length, raw: raw, leftovers: leftovers,
+          mathjax: typeof window.MathJax !== 'undefined'};
+}"""
+
+_IMAGE_REPORT = """async () => {
+  const images = [...document.images];
+  const broken = [];
+  for (const img of images) {
+    img.loading = 'eager';
+    try { await img.decode(); } catch (error) { /* judged below */ }
+    if (!(img.complete && img.naturalWidth > 0)) broken.push(img.currentSrc || img.src);
+  }
+  return {count: images.length, broken: broken};
+}"""
+
+
+def _check_page(session: Visit, url: str) -> dict:
+    """Load ``url`` (or judge the page already there) and return what it shows."""
+    page = session.page
+    if url:
+        page.goto(url, wait_until="load")
+    page.wait_for_load_state("load")
+    page.evaluate(_WAIT_FOR_MATH)
+    math = page.evaluate(_MATH_REPORT)
+    images = page.evaluate(_IMAGE_REPORT)
+    return {"math": math, "images": images, "lang": page.evaluate(
+        "document.documentElement.lang")}
+
+
+def _assert_page_ok(report: dict, where: str) -> None:
+    math, images = report["math"], report["images"]
+    assert not images["broken"], f"{where}: images that do not decode: {images['broken']}"
+    if math["count"]:
+        assert math["mathjax"], f"{where}: has equations but MathJax did not load"
+    assert not math["raw"], f"{where}: equations MathJax did not render: {math['raw']}"
+    assert not math["leftovers"], f"{where}: raw TeX left in the page: {math['leftovers']}"
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_page_renders_and_switches_language(site: Path, server: str, visit: Visit,
+                                                  lang: str) -> None:
+    other = next(edition for edition in EDITIONS if edition != lang)
+    pages = _pages(site, lang)
+    assert "index.html" in pages and "experiment.html" in pages
+    other_pages = set(_pages(site, other))
+    images = equations = 0
+    for name in pages:
+        report = _check_page(visit, f"{server}/{lang}/{name}")
+        _assert_page_ok(report, f"{lang}/{name}")
+        assert report["lang"] == HTML_LANG[lang], f"{lang}/{name}: <html lang={report['lang']}>"
+        images += report["images"]["count"]
+        equations += report["math"]["count"]
+
+        switch = visit.page.locator(f'a.lossnotes-language-switch[data-language="{other}"]')
+        assert switch.count() == 1, f"{lang}/{name}: no switcher to {other} in the header"
+        assert switch.first.is_visible(), f"{lang}/{name}: the switcher is hidden"
+        expected = name if name in other_pages else "index.html"
+        with visit.page.expect_navigation():
+            switch.first.click()
+        assert visit.page.url == f"{server}/{other}/{expected}", (
+            f"the switcher on {lang}/{name} went to {visit.page.url}"
+        )
+        landed = _check_page(visit, "")
+        assert landed["lang"] == HTML_LANG[other]
+    assert images > 0, f"no image at all in the {lang} edition"
+    assert equations > 0, f"no equation at all in the {lang} edition"
+    assert not visit.errors, "\n".join(visit.errors)
+    assert not visit.failed, f"requests that failed: {visit.failed}"
+    assert not visit.foreign_requests(), f"requests left 127.0.0.1: {visit.foreign_requests()}"
+
+
+def _search(visit: Visit, server: str, lang: str, query: str) -> list[str]:
+    page = visit.page
+    page.goto(f"{server}/{lang}/search.html?q={quote(query)}", wait_until="load")
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s !== null && s.innerText.trim() !== ''; }",
+        timeout=15000,
+    )
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li > a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return [href.split("?")[0].split("#")[0] for href in hrefs]
+
+
+SEARCHES = [
+    ("zh_CN", "交叉熵"),
+    ("zh_CN", "均方误差"),
+    ("zh_CN", "损失函数"),
+    ("zh_CN", "梯度"),
+    ("zh_CN", "交叉熵梯度"),  # no space: found only if the query is segmented
+    ("zh_CN", "cross-entropy"),
+    ("zh_CN", "gradient"),
+    ("en", "cross-entropy"),
+    ("en", "gradient"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query"), SEARCHES)
+def test_search_finds_the_terms(site: Path, server: str, visit: Visit, lang: str,
+                                query: str) -> None:
+    found = _search(visit, server, lang, query)
+    assert found, f"searching {query!r} in the {lang} edition found nothing"
+    assert "experiment.html" in found, f"{query!r} in {lang}: {found}"
+    for href in found:
+        assert (site / lang / href).is_file(), f"{query!r} in {lang}: result {href} missing"
+    assert not visit.errors, "\n".join(visit.errors)
+    assert not visit.foreign_requests(), visit.foreign_requests()
+
+
+def test_search_finds_nothing_for_an_absent_word(server: str, visit: Visit) -> None:
+    assert _search(visit, server, "zh_CN", "蘑菇") == []
+    assert _search(visit, server, "en", "mushroom") == []
+
+
+_SCHEME_REPORT = """() => {
+  const shown = (el) => getComputedStyle(el).display !== 'none' && el.offsetParent !== null;
+  const light = [...document.querySelectorAll('figure.only-light')];
+  const dark = [...document.querySelectorAll('figure.only-dark')];
+  const corner = (img) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const [r, g, b] = ctx.getImageData(2, 2, 1, 1).data;
+    return [r, g, b];
+  };
+  const visible = [...light, ...dark].filter(shown).map((fig) => fig.querySelector('img'));
+  const background = getComputedStyle(document.body).backgroundColor;
+  return {
+    theme: document.documentElement.dataset.theme,
+    light: light.length, dark: dark.length,
+    lightShown: light.filter(shown).length, darkShown: dark.filter(shown).length,
+    corners: visible.map(corner),
+    filters: visible.map((img) => getComputedStyle(img).filter),
+    background: background,
+  };
+}"""
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_experiment_page_in_each_colour_scheme(server: str, browser, lang: str,
+                                               scheme: str) -> None:
+    session = Visit(browser, color_scheme=scheme)
+    try:
+        _assert_page_ok(_check_page(session, f"{server}/{lang}/experiment.html"),
+                        f"{lang}/experiment.html ({scheme})")
+        report = session.page.evaluate(_SCHEME_REPORT)
+        ARTIFACTS.mkdir(exist_ok=True)
+        session.page.screenshot(path=str(ARTIFACTS / f"experiment-{lang}-{scheme}.png"),
+                                full_page=True)
+        assert not session.errors, "\n".join(session.errors)
+    finally:
+        session.close()
+    assert report["theme"] == scheme
+    assert report["light"] == report["dark"] > 0, report
+    shown, hidden = ("lightShown", "darkShown") if scheme == "light" else ("darkShown",
+                                                                           "lightShown")
+    assert report[shown] == report["light"], f"{scheme}: not every {scheme} figure shows"
+    assert report[hidden] == 0, f"{scheme}: figures of the other scheme show too"
+    page = [int(v) for v in re.findall(r"\d+", report["background"])[:3]]
+    assert (min(page) > 230) if scheme == "light" else (max(page) < 40), report["background"]
+    for corner in report["corners"]:
+        # Each figure is drawn on the page's own background: no box around it.
+        assert max(abs(a - b) for a, b in zip(corner, page, strict=True)) <= 3, report
+    if scheme == "dark":
+        assert set(report["filters"]) == {"none"}, report["filters"]
