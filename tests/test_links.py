@@ -204,3 +204,35 @@ def test_executable_pages_offer_their_executed_notebook(site: Path, lang: str) -
     # The comparison table is a cell's output: the reader gets results, not just code.
     assert any("text/markdown" in output.get("data", {}) for output in outputs)
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def _site_extension():
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "_ext" / "lossnotes_site.py"
+    spec = importlib.util.spec_from_file_location("lossnotes_site", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("lossnotes_site", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_switcher_targets_the_same_page_or_the_home_page() -> None:
+    site = _site_extension()
+    pages = {"index", "experiment", "search", "genindex"}
+    assert site.counterpart("experiment", pages) == "experiment"
+    assert site.counterpart("why", pages) == "index"  # no counterpart: the other home page
+    assert site.edition_url("experiment", "zh_CN", "experiment") == "../zh_CN/experiment.html"
+    assert site.edition_url("a/b", "en", "index") == "../../en/index.html"
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # jieba leaves its dictionary open
+def test_chinese_index_holds_whole_terms_and_their_english_equivalents() -> None:
+    site = _site_extension()
+    glossary = site.read_glossary()
+    assert glossary["交叉熵"] == ["cross-entropy", "cross entropy"]
+    words = site.SearchChineseSegmented({}).split("交叉熵的梯度与均方误差")
+    for word in ("交叉熵", "梯度", "均方误差", "cross", "entropy", "gradient", "squared"):
+        assert word in words, words
+    assert "熵" not in words
