@@ -41,6 +41,22 @@ def check_logits(logits: Any, name: str = "logits", *, check_values: bool = True
     and longer floats are kept. ``-inf`` is allowed (a class of probability 0)
     as long as every sample has one finite logit.
 
+    Parameters
+    ----------
+    logits : array_like
+        The candidate logits.
+    name : str, optional
+        The parameter's name, as messages show it.
+    check_values : bool, optional
+        Whether to scan the values (NaN, ``+inf``, all ``-inf`` samples). The
+        loss functions skip the scan: their single pass detects invalid values
+        on the way and then call this function again to report them.
+
+    Returns
+    -------
+    ndarray
+        A floating array of shape (..., K), not copied if it already was one.
+
     Raises
     ------
     TypeError
