@@ -126,3 +126,19 @@ def test_large_batches_do_not_depend_on_the_thread_count(monkeypatch):
     for i in range(0, 200_000, 9973):
         one = loss_and_grad("mse", z[i], int(t[i]))
         np.testing.assert_allclose(mixed[1][i], one[1], rtol=1e-13, atol=1e-300)
+
+
+def test_a_forked_child_evaluates_large_batches():
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    z = np.random.default_rng(5).normal(0, 3, (100_000, 3))
+    expected = loss_and_grad("mse", z, 0)[0]  # the pool exists in the parent now
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(_mse_loss_of, (z,)).get(timeout=60)
+    np.testing.assert_array_equal(got, expected)
+
+
+def _mse_loss_of(z):
+    return loss_and_grad("mse", z, 0)[0]
