@@ -179,7 +179,7 @@ def dropped_term_log10(grid: Grid = EXPERIMENT) -> float:
     --------
     >>> from lossnotes.closed_forms import dropped_term_log10
     >>> round(dropped_term_log10(), 2)
-    -430.26
+    -430.25
     """
     logits = grid.logits()
     log_r = logits[..., 2] - np.logaddexp(logits[..., 0], logits[..., 1])

@@ -127,7 +127,7 @@ def fixed_logit_gradient_log10(
     >>> from lossnotes.gradient_maps import fixed_logit_gradient_log10
     >>> mag, sign = fixed_logit_gradient_log10("mse", 2, np.array([0.0, 0.0, -1000.0]))
     >>> round(float(mag), 2), int(sign)
-    (-434.59, -1)
+    (-434.6, -1)
     """
     check_name(loss, ("cross_entropy", "mse"), "loss")
     if fixed_class != 2 or target not in (0, 2) or logits.shape[-1] != 3:
