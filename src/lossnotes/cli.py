@@ -319,7 +319,7 @@ def _surface(args: argparse.Namespace, lang: str, _: Callable[[str], str]) -> st
     if figure_suffix:
         from .figures import loss_heatmaps
 
-        figure = loss_heatmaps([surface], lang=lang, theme=args.theme, width=6.0)
+        figure = loss_heatmaps([surface], lang=lang, theme=args.theme)
         figure.savefig(args.output, format=figure_suffix[1:], facecolor=figure.get_facecolor())
         written.append(args.output)
     if value_suffix:

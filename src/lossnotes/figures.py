@@ -52,7 +52,7 @@ def loss_heatmaps(
     surfaces: Sequence[Surface],
     lang: str | None = None,
     theme: str = "light",
-    width: float = 10.0,
+    width: float | None = None,
 ) -> Figure:
     """Draw each surface as a heatmap with its own colour bar, side by side.
 
@@ -64,8 +64,8 @@ def loss_heatmaps(
         Language of titles, axis and colour-bar labels; defaults to the build's.
     theme : {"light", "dark"}
         Colour scheme of the page the figure is shown on.
-    width : float
-        Figure width in inches.
+    width : float, optional
+        Figure width in inches; by default 5 inches a panel, at most 10.
 
     Returns
     -------
@@ -90,7 +90,8 @@ def loss_heatmaps(
     grid = first.grid
 
     n = len(surfaces)
-    fig = Figure(figsize=(width, width * 0.42 * (2 / max(n, 2)) + 0.6), layout="constrained")
+    width = min(5.0 * n, 10.0) if width is None else width
+    fig = Figure(figsize=(width, 0.84 * width / n + 0.6), layout="constrained")
     fig.patch.set_facecolor(style.background)
     axes = fig.subplots(1, n, squeeze=False)[0]
     extent = (grid.low, grid.high, grid.low, grid.high)

@@ -69,12 +69,15 @@ class Grid:
     def logits(self, dtype: type = np.float64) -> np.ndarray:
         """All logit vectors of the grid, shape (resolution, resolution, 3).
 
-        ``logits()[i, j] == (axis[j], axis[i], fixed_logit)``.
+        ``logits()[i, j] == (axis[j], axis[i], fixed_logit)``. Each class's
+        logits are contiguous in memory (the array is a class-first block seen
+        with the class axis last), which is the layout the loss engine reads
+        fastest; the values and indexing are those of any (n, n, 3) array.
         """
         axis = self.axis.astype(dtype)
         z0, z1 = np.meshgrid(axis, axis, indexing="xy")
         z2 = np.full_like(z0, self.fixed_logit)
-        return np.stack([z0, z1, z2], axis=-1)
+        return np.moveaxis(np.stack([z0, z1, z2], axis=0), 0, -1)
 
 
 #: The note's grid: 100 x 100 over [-10, 10], z2 = -1000.
