@@ -74,6 +74,8 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "article_header_end": ["language-switcher.html", "article-header-buttons.html"],
     "navigation_with_keys": False,
+    # Search lives in the primary sidebar; no second search field in an otherwise empty top bar.
+    "navbar_persistent": [],
 }
 # Light or dark as the reader's system prefers, until the reader picks one.
 html_context = {"default_mode": "auto"}
