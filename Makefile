@@ -6,18 +6,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  := _build
+PORT   ?= 8000
 LANGUAGES := en zh_CN
 
-.PHONY: help html test gettext update-po stats lint serve bench clean distclean
+.PHONY: help html test gettext update-po stats check-po lint serve bench clean distclean
 
 help:
 	@echo "make html       build both editions into $(BUILD)/html/{en,zh_CN}"
-	@echo "make test       run every test (library, command line, site build)"
+	@echo "make test       run every test (library, command line, catalogs, site build)"
 	@echo "make gettext    extract the source strings into $(BUILD)/gettext/*.pot"
 	@echo "make update-po  merge the .pot files into locale/zh_CN/LC_MESSAGES/*.po"
 	@echo "make stats      translated / untranslated / fuzzy entries per catalog"
+	@echo "make check-po   what is missing, fuzzy, malformed or out of date in the catalogs"
 	@echo "make lint       ruff"
-	@echo "make serve      preview $(BUILD)/html on http://127.0.0.1:8000/"
+	@echo "make serve      build, then preview $(BUILD)/html on http://127.0.0.1:$(PORT)/"
 	@echo "make bench      run the benchmarks under benchmarks/"
 
 $(STAMP): pyproject.toml
@@ -41,11 +43,16 @@ update-po: gettext
 stats: $(STAMP)
 	$(BIN)/python tools/build_site.py stats
 
+check-po: $(STAMP)
+	$(BIN)/python tools/build_site.py check --build-dir $(BUILD)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools benchmarks conf.py
 
+# The assembled site is plain static files: any web server can publish $(BUILD)/html.
 serve: html
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILD)/html 8000
+	@echo "serving $(BUILD)/html on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILD)/html $(PORT)
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

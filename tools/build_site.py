@@ -556,17 +556,22 @@ def sphinx_language(code: str) -> str:
     raise ValueError(f"lossnotes is not published in {code!r}; it has {', '.join(LANGUAGES)}")
 
 
-def readthedocs() -> int:
+def readthedocs(build_dir: Path) -> int:
     """Build the edition of this Read the Docs project into ``$READTHEDOCS_OUTPUT/html``.
 
     Read the Docs hosts the two editions as two projects, the Chinese one linked to the
-    English one as its translation; each builds only its own language.
+    English one as its translation; each builds only its own language, named by
+    ``$READTHEDOCS_LANGUAGE``. Doctrees and the execution cache go under
+    ``build_dir/readthedocs``.
     """
     lang = sphinx_language(os.environ.get("READTHEDOCS_LANGUAGE", "en"))
     output = Path(os.environ.get("READTHEDOCS_OUTPUT", ROOT / "_readthedocs")) / "html"
-    scratch = ROOT / "_build"
-    cmd = sphinx_command("html", lang, output, scratch / "doctrees" / lang)
-    return subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
+    doctrees = build_dir / "readthedocs" / "doctrees" / lang
+    cmd = sphinx_command("html", lang, output, doctrees)
+    code = subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
+    if not code:
+        print(f"built {lang} into {output}")
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -589,7 +594,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         return check(build_dir)
     if args.command == "readthedocs":
-        return readthedocs()
+        return readthedocs(build_dir)
     return stats()
 
 
