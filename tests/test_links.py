@@ -236,3 +236,20 @@ def test_chinese_index_holds_whole_terms_and_their_english_equivalents() -> None
     for word in ("交叉熵", "梯度", "均方误差", "cross", "entropy", "gradient", "squared"):
         assert word in words, words
     assert "熵" not in words
+
+
+#: Interface strings of the theme and of Sphinx, as each edition must show them.
+INTERFACE = {
+    "en": ("Skip to main content", "Download this page", "Download notebook file", "Search"),
+    "zh_CN": ("跳转至主要内容", "下载此页面", "下载笔记本文件", "搜索"),
+}
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_theme_interface_speaks_the_edition_language(site: Path, lang: str) -> None:
+    other = next(edition for edition in EDITIONS if edition != lang)
+    html = (site / lang / "experiment.html").read_text(encoding="utf-8")
+    for text in INTERFACE[lang]:
+        assert text in html, f"{lang}: interface string {text!r} missing"
+    for text in INTERFACE[other][:3]:
+        assert text not in html, f"{lang}: interface string {text!r} of the other edition"
