@@ -78,8 +78,20 @@ def _is_external(value: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
+def _on_site(site: Path, url: str) -> Path | None:
+    """The file an absolute URL of the published site names (with LOSSNOTES_BASEURL set)."""
+    path = urlsplit(url).path
+    for edition in EDITIONS:
+        marker = f"/{edition}/"
+        if marker in path:
+            return site / edition / unquote(path.rsplit(marker, 1)[1])
+    return None
+
+
 def _resolve(site: Path, page: Path, value: str) -> tuple[Path, str]:
     parts = urlsplit(value)
+    if _is_external(value):
+        return _on_site(site, value) or Path("/nonexistent"), unquote(parts.fragment)
     target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
     if target.is_dir():
         target = target / "index.html"
@@ -180,12 +192,12 @@ def test_sitemap_lists_both_editions(site: Path, lang: str) -> None:
     }
     listed = {edition: set() for edition in EDITIONS}
     for location in locations:
-        target = (sitemap.parent / location).resolve() if not _is_external(location) else None
-        assert target is not None and target.is_file(), f"{sitemap}: {location}"
+        target = _resolve(site, sitemap, location)[0].resolve()
+        assert target.is_file(), f"{sitemap}: {location}"
         listed[target.parent.name].add(target.name)
     assert listed == pages
     for link in tree.getroot().findall("s:url/x:link", namespaces):
-        assert (sitemap.parent / link.get("href", "")).resolve().is_file()
+        assert _resolve(site, sitemap, link.get("href", ""))[0].is_file(), link.get("href")
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
