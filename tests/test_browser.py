@@ -313,29 +313,44 @@ _SCHEME_REPORT = """() => {
 
 @pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_experiment_page_in_each_colour_scheme(server: str, browser, lang: str,
-                                               scheme: str) -> None:
+def test_figures_follow_the_colour_scheme(site: Path, server: str, browser, lang: str,
+                                          scheme: str) -> None:
+    """Each page shows exactly the figures drawn for the active scheme, on the page's colour.
+
+    Screenshots of the experiment page go to test-artifacts/.
+    """
     session = Visit(browser, color_scheme=scheme)
+    reports = {}
     try:
-        _assert_page_ok(_check_page(session, f"{server}/{lang}/experiment.html"),
-                        f"{lang}/experiment.html ({scheme})")
-        report = session.page.evaluate(_SCHEME_REPORT)
-        ARTIFACTS.mkdir(exist_ok=True)
-        session.page.screenshot(path=str(ARTIFACTS / f"experiment-{lang}-{scheme}.png"),
-                                full_page=True)
+        for name in _pages(site, lang):
+            html = (site / lang / name).read_text(encoding="utf-8")
+            if name != "experiment.html" and "only-dark" not in html:
+                continue
+            _assert_page_ok(_check_page(session, f"{server}/{lang}/{name}"),
+                            f"{lang}/{name} ({scheme})")
+            reports[name] = session.page.evaluate(_SCHEME_REPORT)
+            if name == "experiment.html":
+                ARTIFACTS.mkdir(exist_ok=True)
+                session.page.screenshot(
+                    path=str(ARTIFACTS / f"experiment-{lang}-{scheme}.png"), full_page=True
+                )
         assert not session.errors, "\n".join(session.errors)
+        assert not session.foreign_requests(), session.foreign_requests()
     finally:
         session.close()
-    assert report["theme"] == scheme
-    assert report["light"] == report["dark"] > 0, report
+    assert reports["experiment.html"]["light"] > 0
     shown, hidden = ("lightShown", "darkShown") if scheme == "light" else ("darkShown",
                                                                            "lightShown")
-    assert report[shown] == report["light"], f"{scheme}: not every {scheme} figure shows"
-    assert report[hidden] == 0, f"{scheme}: figures of the other scheme show too"
-    page = [int(v) for v in re.findall(r"\d+", report["background"])[:3]]
-    assert (min(page) > 230) if scheme == "light" else (max(page) < 40), report["background"]
-    for corner in report["corners"]:
-        # Each figure is drawn on the page's own background: no box around it.
-        assert max(abs(a - b) for a, b in zip(corner, page, strict=True)) <= 3, report
-    if scheme == "dark":
-        assert set(report["filters"]) == {"none"}, report["filters"]
+    for name, report in reports.items():
+        where = f"{lang}/{name} ({scheme})"
+        assert report["theme"] == scheme, where
+        assert report["light"] == report["dark"], f"{where}: figures without a pair: {report}"
+        assert report[shown] == report["light"], f"{where}: not every {scheme} figure shows"
+        assert report[hidden] == 0, f"{where}: figures of the other scheme show too"
+        page = [int(v) for v in re.findall(r"\d+", report["background"])[:3]]
+        assert (min(page) > 230) if scheme == "light" else (max(page) < 40), report["background"]
+        for corner in report["corners"]:
+            # Each figure is drawn on the page's own background: no box around it.
+            assert max(abs(a - b) for a, b in zip(corner, page, strict=True)) <= 3, (where, report)
+        if scheme == "dark":
+            assert set(report["filters"]) <= {"none"}, (where, report["filters"])
