@@ -58,6 +58,9 @@ def sphinx_command(
     ]
 
 
+#: Lines every notebook kernel prints at start-up (ipykernel's own log, not a cell's output).
+KERNEL_NOISE = ("Kernel is running over TCP without encryption",)
+
 REDIRECT = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -87,11 +90,56 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+def stable_notebook_ids(edition: Path) -> int:
+    """Give the executed notebooks published under ``edition/_sources`` stable cell ids.
+
+    myst-nb gives every cell of a text notebook a random id each time it reads the page, so
+    the downloadable ``.ipynb`` files would differ between two builds of one commit. Returns
+    the number of notebooks rewritten (only those whose ids were not stable yet).
+    """
+    import json
+
+    rewritten = 0
+    for path in sorted((edition / "_sources").glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cells = notebook.get("cells", [])
+        if all(cell.get("id", f"cell-{i}") == f"cell-{i}" for i, cell in enumerate(cells)):
+            continue
+        for i, cell in enumerate(cells):
+            if "id" in cell:
+                cell["id"] = f"cell-{i}"
+        text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        path.write_text(text, encoding="utf-8")
+        rewritten += 1
+    return rewritten
+
+
+def seed_mystnb_css(outdir: Path) -> None:
+    """Put myst-nb's stylesheet in place before Sphinx writes any page.
+
+    myst-nb copies it only when the build finishes, so the pages of a cold build link it
+    without the ``?v=`` checksum that later builds add: a warm rebuild would then change
+    the index and search pages, and an edited page would differ from its neighbours.
+    """
+    try:
+        from myst_nb import static
+        from myst_nb.sphinx_ext import _get_file_hash, _import_resources_path
+    except ImportError:  # another myst-nb: it then manages its stylesheet itself
+        return
+    with _import_resources_path(static, "mystnb.css") as source:
+        target = outdir / "_static" / f"mystnb.{_get_file_hash(source)}.css"
+        data = Path(source).read_bytes()
+    if not target.is_file() or target.read_bytes() != data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
 def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES) -> int:
     """Build every edition, in parallel, into ``build_dir/html/<lang>``; return an exit status."""
     env = build_environment()
     jobs = []
     for lang in languages:
+        seed_mystnb_css(build_dir / "html" / lang)
         log = tempfile.TemporaryFile(mode="w+")
         cmd = sphinx_command(
             "html", lang, build_dir / "html" / lang, build_dir / "doctrees" / lang
@@ -101,13 +149,18 @@ def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES) -> int:
     for lang, log, proc in jobs:
         code = proc.wait()
         log.seek(0)
-        output = log.read()
+        output = "".join(
+            line for line in log.read().splitlines(keepends=True)
+            if not any(noise in line for noise in KERNEL_NOISE)
+        )
         log.close()
         if output.strip():
             sys.stdout.write(f"--- {lang} ---\n{output}")
         if code:
             sys.stderr.write(f"the {lang} edition failed to build (exit status {code})\n")
             status = code
+        else:
+            stable_notebook_ids(build_dir / "html" / lang)
     write_if_changed(build_dir / "html" / "index.html", REDIRECT)
     if not status:
         print(f"built {', '.join(languages)} into {build_dir / 'html'}")
@@ -568,8 +621,10 @@ def readthedocs(build_dir: Path) -> int:
     output = Path(os.environ.get("READTHEDOCS_OUTPUT", ROOT / "_readthedocs")) / "html"
     doctrees = build_dir / "readthedocs" / "doctrees" / lang
     cmd = sphinx_command("html", lang, output, doctrees)
+    seed_mystnb_css(output)
     code = subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
     if not code:
+        stable_notebook_ids(output)
         print(f"built {lang} into {output}")
     return code
 
