@@ -167,6 +167,11 @@ def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES) -> int:
     return status
 
 
+#: The functions whose string arguments are library messages: ``_ = translator(lang)``,
+#: and ``translate``, the name the command line's argument parser gives it.
+LIBRARY_KEYWORDS = {"_": None, "translate": None}
+
+
 def extract_library_messages(pot_dir: Path) -> Path:
     """Write the library's own strings (figures, tables, command line) to ``lossnotes.pot``."""
     from babel.messages.catalog import Catalog
@@ -176,7 +181,7 @@ def extract_library_messages(pot_dir: Path) -> Path:
     catalog = Catalog(project="lossnotes", domain=DOMAIN, charset="utf-8")
     source = ROOT / "src" / "lossnotes"
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(source), method_map=[("**.py", "python")], keywords={"_": None}
+        str(source), method_map=[("**.py", "python")], keywords=LIBRARY_KEYWORDS
     ):
         catalog.add(message, locations=[(f"src/lossnotes/{filename}", lineno)],
                     auto_comments=comments, context=context)
