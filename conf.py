@@ -122,18 +122,25 @@ def _per_edition_output_folder(app) -> None:
     app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder))
 
 
-class _KeepCellOutputsOutOfCatalogs(SphinxTransform):
-    """Mark the text of notebook cell outputs untranslatable.
+class _KeepOutputsAndEquationsOutOfCatalogs(SphinxTransform):
+    """Mark notebook cell outputs and display equations untranslatable.
 
     Outputs are computed by lossnotes in the build's language (their wording is translated
     through lossnotes.po), so they must neither become msgids nor be looked up in the page
     catalogs. This lets the gettext builder execute the notebooks, which it must: a
     ``{glue:figure}`` caption exists only once its figure has been computed.
+
+    Display equations are the same in both editions. Left translatable, a changed msgstr
+    would be re-parsed by Sphinx as a reStructuredText literal block (``::``) through the
+    MyST parser and render as ``::`` instead of the equation; keeping them out of the
+    catalogs removes that trap (the words around an equation are translated as usual).
     """
 
     default_priority = 5  # before Sphinx's i18n transforms (10 and 20)
 
     def apply(self, **kwargs) -> None:
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
         for container in self.document.findall(nodes.container):
             if "cell_output" in container.get("classes", ()):
                 for node in container.findall(nodes.TextElement):
@@ -177,7 +184,7 @@ def _share_glue_data_with_translations() -> None:
 
 
 def setup(app):
-    app.add_transform(_KeepCellOutputsOutOfCatalogs)
+    app.add_transform(_KeepOutputsAndEquationsOutOfCatalogs)
     _share_glue_data_with_translations()
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _per_edition_output_folder, priority=900)
