@@ -167,8 +167,11 @@ _MATH_REPORT = """() => {
   const raw = math
     .filter((el) => !el.querySelector('mjx-container'))
     .map((el) => el.textContent.trim().slice(0, 60));
-  const main = document.querySelector('main') || document.body;
-  const text = main.innerText;
+  // Prose only: code may show TeX on purpose (a guide to the math syntax, say).
+  const main = (document.querySelector('main') || document.body).cloneNode(true);
+  main.querySelectorAll('pre, code, kbd, samp, script, style, mjx-container')
+    .forEach((el) => el.remove());
+  const text = main.textContent;
   const leftovers = ['\\\\(', '\\\\[', '\\\\frac', '\\\\mathrm', '\\\\operatorname', '$$']
     .filter((tex) => text.includes(tex));
   return {count: math.length, raw: raw, leftovers: leftovers,

@@ -213,8 +213,10 @@ def test_executable_pages_offer_their_executed_notebook(site: Path, lang: str) -
                for output in cell.get("outputs", ())]
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     assert code and all(cell.get("execution_count") for cell in code), "not executed"
-    # The comparison table is a cell's output: the reader gets results, not just code.
+    # The comparison table and the figures are outputs: the reader gets results, not code.
     assert any("text/markdown" in output.get("data", {}) for output in outputs)
+    # Figures are glued: their PNGs are recorded under myst-nb's glue mimetype.
+    assert any(key.endswith("image/png") for output in outputs for key in output.get("data", {}))
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
 
 
@@ -252,8 +254,9 @@ def test_chinese_index_holds_whole_terms_and_their_english_equivalents() -> None
 
 #: Interface strings of the theme and of Sphinx, as each edition must show them.
 INTERFACE = {
-    "en": ("Skip to main content", "Download this page", "Download notebook file", "Search"),
-    "zh_CN": ("跳转至主要内容", "下载此页面", "下载笔记本文件", "搜索"),
+    "en": ("Skip to main content", "Download this page", "Download notebook file",
+           "© Copyright", "Search"),
+    "zh_CN": ("跳转至主要内容", "下载此页面", "下载笔记本文件", "版权所有", "搜索"),
 }
 
 
@@ -263,5 +266,5 @@ def test_theme_interface_speaks_the_edition_language(site: Path, lang: str) -> N
     html = (site / lang / "experiment.html").read_text(encoding="utf-8")
     for text in INTERFACE[lang]:
         assert text in html, f"{lang}: interface string {text!r} missing"
-    for text in INTERFACE[other][:3]:
+    for text in INTERFACE[other][:4]:
         assert text not in html, f"{lang}: interface string {text!r} of the other edition"

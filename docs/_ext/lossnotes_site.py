@@ -145,6 +145,27 @@ def executed_notebook(app: Sphinx, docname: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def notebook_with_outputs(app: Sphinx, path: Path) -> str:
+    """The notebook at ``path`` with the outputs of its execution, as JSON text.
+
+    myst-nb 1.4.0 writes the notebook it executed, but on a cache hit (a page re-read
+    with unchanged code) it writes the notebook *without* outputs: the outputs live in
+    the jupyter-cache, so they are merged in from there.
+    """
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    cache_path = app.config.nb_execution_cache_path
+    if cache_path and Path(cache_path).is_dir():
+        from jupyter_cache import get_cache
+
+        try:
+            _, notebook = get_cache(cache_path).merge_match_into_notebook(notebook)
+        except KeyError:  # not in the cache: the file is what was executed
+            pass
+    return nbformat.writes(notebook)
+
+
 def _publish_notebook(app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
     if pagename not in app.env.found_docs:
         return
@@ -153,7 +174,7 @@ def _publish_notebook(app: Sphinx, pagename: str, context: dict[str, Any]) -> No
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(notebook, target)
+    target.write_text(notebook_with_outputs(app, notebook), encoding="utf-8")
     # sphinx-book-theme offers ``_sources/<ipynb_source>`` in its download menu.
     context["ipynb_source"] = f"{pagename}.ipynb"
 
@@ -371,6 +392,7 @@ __all__ = [
     "edition_url",
     "executed_notebook",
     "mathjax_source",
+    "notebook_with_outputs",
     "read_glossary",
     "sitemap_entries",
 ]
