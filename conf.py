@@ -58,7 +58,9 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 extensions.append("lossnotes_site")
 site_languages = ["en", "zh_CN"]
 site_edition_excludes: dict[str, list[str]] = {}  # {"zh_CN": ["page"]}: page only in English
-html_baseurl = os.environ.get("LOSSNOTES_BASEURL", "")
+# Where the site is published (e.g. https://example.org/lossnotes/): absolute hreflang,
+# sitemap and canonical URLs. Unset: relative links and sitemap entries.
+site_baseurl = os.environ.get("LOSSNOTES_BASEURL", "")
 
 html_title = "lossnotes"
 html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")

@@ -101,6 +101,16 @@ def _exclude_per_edition(app: Sphinx, config: Any) -> None:
     config.exclude_patterns = [*config.exclude_patterns, *(f"{p}.*" for p in patterns)]
 
 
+def _edition_baseurl(app: Sphinx, config: Any) -> None:
+    # Sphinx's canonical link is html_baseurl + page: the edition's folder belongs in it.
+    if config.site_baseurl:
+        config.html_baseurl = f"{config.site_baseurl.rstrip('/')}/{config.language}/"
+
+
+def _absolute(app: Sphinx, lang: str, page: str, suffix: str) -> str:
+    return f"{app.config.site_baseurl.rstrip('/')}/{lang}/{page}{suffix}"
+
+
 def _page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -125,8 +135,8 @@ def _page_context(
     links = []
     for alt_lang, page in sorted(alternates):
         href = edition_url(pagename, alt_lang, page, suffix)
-        if app.config.html_baseurl:
-            href = f"{app.config.html_baseurl.rstrip('/')}/{alt_lang}/{page}{suffix}"
+        if app.config.site_baseurl:
+            href = _absolute(app, alt_lang, page, suffix)
         links.append(
             f'<link rel="alternate" hreflang="{HREFLANG.get(alt_lang, alt_lang)}" '
             f"href={quoteattr(href)} />"
@@ -220,8 +230,8 @@ def _copy_mathjax(app: Sphinx) -> None:
 
 def _sitemap_url(app: Sphinx, lang: str, page: str) -> str:
     suffix = app.builder.out_suffix
-    if app.config.html_baseurl:
-        return f"{app.config.html_baseurl.rstrip('/')}/{lang}/{page}{suffix}"
+    if app.config.site_baseurl:
+        return _absolute(app, lang, page, suffix)
     # Without a base URL, locations are relative to this edition's sitemap.xml.
     if lang == app.config.language:
         return f"{page}{suffix}"
@@ -376,8 +386,10 @@ def _check_jieba(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("site_languages", ["en"], "html", types=frozenset({list, tuple}))
     app.add_config_value("site_edition_excludes", {}, "env", types=frozenset({dict}))
+    app.add_config_value("site_baseurl", "", "html", types=frozenset({str}))
     app.connect("config-inited", _exclude_per_edition)
     app.connect("config-inited", _check_jieba)
+    app.connect("config-inited", _edition_baseurl)
     app.connect("builder-inited", _copy_mathjax)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_sitemap)
