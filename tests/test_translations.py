@@ -306,3 +306,22 @@ def test_update_keeps_a_changed_paragraphs_translation_as_fuzzy(scratch_docs):
     assert "translation-progress.css" in page
     home = (html / "index.html").read_text(encoding="utf-8")
     assert "untranslated" not in home
+
+
+def test_stale_catalogs_compare_msgids(tmp_path):
+    pots, locale = tmp_path / "gettext", tmp_path / "locale"
+    po_dir = locale / "zh_CN" / "LC_MESSAGES"
+    pots.mkdir()
+    po_dir.mkdir(parents=True)
+    _write_catalog(pots / "current.pot", 'msgid "A"\nmsgstr ""\n')
+    _write_catalog(po_dir / "current.po", '#: docs/moved.md:99\nmsgid "A"\nmsgstr "甲"\n')
+    _write_catalog(pots / "changed.pot", 'msgid "A, changed"\nmsgstr ""\n')
+    _write_catalog(po_dir / "changed.po", 'msgid "A"\nmsgstr "甲"\n')
+    _write_catalog(pots / "new.pot", 'msgid "B"\nmsgstr ""\n')
+    _write_catalog(po_dir / "gone.po", 'msgid "C"\nmsgstr "丙"\n')
+    _write_catalog(pots / "sphinx.pot", 'msgid "© Copyright %(copyright)s."\nmsgstr ""\n')
+    stale = build_site.stale_catalogs(pots, locale=locale)
+    assert len(stale) == 3
+    assert "changed.po is out of date: 1 new or changed source strings, 1 that" in stale[0]
+    assert stale[1].endswith("new.po does not exist yet")
+    assert stale[2].endswith("gone.po has no source page any more (delete it)")

@@ -240,6 +240,11 @@ def build_gettext(build_dir: Path, source: Path = DOCS) -> int:
     return 0
 
 
+#: Templates that are not merged into catalogs: ``sphinx.pot`` holds the HTML templates'
+#: interface strings, which Sphinx's and the theme's own catalogs translate.
+UNMERGED = frozenset({"sphinx"})
+
+
 def update_po(build_dir: Path, catalogs: Sequence[str] = (), locale: Path = LOCALE) -> int:
     """Merge the templates into ``locale/<lang>/LC_MESSAGES/*.po`` (sphinx-intl).
 
@@ -247,6 +252,8 @@ def update_po(build_dir: Path, catalogs: Sequence[str] = (), locale: Path = LOCA
     catalogs are updated.
     """
     pot_dir = build_dir / "gettext"
+    if not catalogs:
+        catalogs = sorted(pot.stem for pot in pot_dir.glob("*.pot") if pot.stem not in UNMERGED)
     with tempfile.TemporaryDirectory() as scratch:
         if catalogs:
             missing = [name for name in catalogs if not (pot_dir / f"{name}.pot").is_file()]
@@ -559,7 +566,7 @@ def stale_catalogs(pot_dir: Path, lang: str = "zh_CN", locale: Path = LOCALE) ->
     """
     po_dir = locale / lang / "LC_MESSAGES"
     problems = []
-    templates = {pot.stem: pot for pot in pot_dir.glob("*.pot")}
+    templates = {pot.stem: pot for pot in pot_dir.glob("*.pot") if pot.stem not in UNMERGED}
     for stem, pot in sorted(templates.items()):
         po = po_dir / f"{stem}.po"
         if not po.is_file():
