@@ -5,7 +5,9 @@
   carries ``<link rel="alternate" hreflang=...>`` for both. Where a page has no
   counterpart, the switcher falls back to the other edition's home page.
 - **Sitemap.** Each edition writes ``sitemap.xml`` listing the pages of both
-  editions, each with its alternates.
+  editions, each with its alternates. URLs are relative unless ``site_baseurl``
+  (``LOSSNOTES_BASEURL``) names where the site is published; then they, the
+  alternates and Sphinx's canonical links are absolute.
 - **MathJax from the site itself.** MathJax 3 is copied from the
   ``django-static-mathjax`` package (plain static files) into ``_static/mathjax``.
 - **Executed notebooks.** Each executable page's notebook, as myst-nb executed it
@@ -30,9 +32,7 @@ from xml.sax.saxutils import quoteattr
 from sphinx.application import Sphinx
 from sphinx.search import _MINIFIED_JS_PATH
 from sphinx.search.zh import SearchChinese
-from sphinx.util import logging as sphinx_logging
 
-LOGGER = sphinx_logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 GLOSSARY = HERE / "search_glossary.tsv"
 
@@ -351,6 +351,7 @@ class SearchChineseSegmented(SearchChinese):
     """Sphinx's Chinese search with a working stemmer, query segmentation and glossary."""
 
     js_stemmer_rawcode = ""
+    js_stemmer_code = _english_stemmer_code()
     js_splitter_code = SPLIT_QUERY_JS
 
     def __init__(self, options: dict[str, str]) -> None:
@@ -360,7 +361,6 @@ class SearchChineseSegmented(SearchChinese):
         self.glossary = read_glossary()
         for term in self.glossary:
             jieba.add_word(term)
-        type(self).js_stemmer_code = _english_stemmer_code()
         super().__init__(options)
 
     def split(self, input: str) -> list[str]:
