@@ -239,6 +239,11 @@ def test_switcher_targets_the_same_page_or_the_home_page() -> None:
     assert site.counterpart("why", pages) == "index"  # no counterpart: the other home page
     assert site.edition_url("experiment", "zh_CN", "experiment") == "../zh_CN/experiment.html"
     assert site.edition_url("a/b", "en", "index") == "../../en/index.html"
+    # Read the Docs: each edition is a project at /<language>/<version>/.
+    rtd = {"en": "en/latest", "zh_CN": "zh-cn/latest"}
+    assert (site.edition_url("why", "zh_CN", "why", ".html", rtd, "en")
+            == "../../zh-cn/latest/why.html")
+    assert site.edition_url("why", "en", "why", ".html", rtd, "zh_CN") == "../../en/latest/why.html"
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")  # jieba leaves its dictionary open

@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
@@ -90,10 +91,33 @@ def counterpart(pagename: str, pages: set[str]) -> str:
     return pagename if pagename in pages else "index"
 
 
-def edition_url(from_page: str, lang: str, page: str, suffix: str = ".html") -> str:
-    """Relative URL from ``from_page`` of this edition to ``page`` of edition ``lang``."""
-    up = "../" * (from_page.count("/") + 1)
-    return f"{up}{lang}/{page}{suffix}"
+def edition_path(paths: dict[str, str], lang: str) -> str:
+    """The folder of edition ``lang`` under the site's root (``zh_CN``, or ``zh-cn/latest``)."""
+    return paths.get(lang, lang).strip("/")
+
+
+def edition_url(
+    from_page: str,
+    lang: str,
+    page: str,
+    suffix: str = ".html",
+    paths: dict[str, str] | None = None,
+    own: str = "",
+) -> str:
+    """Relative URL from ``from_page`` of edition ``own`` to ``page`` of edition ``lang``.
+
+    ``paths`` maps an edition to its folder under the site's root; by default an edition's
+    folder is its language code (``en/``, ``zh_CN/``, as ``tools/build_site.py html``
+    writes them). On Read the Docs the folders are ``en/<version>`` and ``zh-cn/<version>``.
+    """
+    paths = paths or {}
+    depth = from_page.count("/") + 1 + edition_path(paths, own).count("/")
+    return f"{'../' * depth}{edition_path(paths, lang)}/{page}{suffix}"
+
+
+def _url(app: Sphinx, from_page: str, lang: str, page: str) -> str:
+    return edition_url(from_page, lang, page, app.builder.out_suffix,
+                       app.config.site_edition_paths, app.config.language)
 
 
 def _exclude_per_edition(app: Sphinx, config: Any) -> None:
@@ -101,14 +125,35 @@ def _exclude_per_edition(app: Sphinx, config: Any) -> None:
     config.exclude_patterns = [*config.exclude_patterns, *(f"{p}.*" for p in patterns)]
 
 
+def _read_the_docs(app: Sphinx, config: Any) -> None:
+    """On Read the Docs, each edition is a project at ``/<language>/<version>/``.
+
+    The English project has the Chinese one as its translation; Read the Docs names
+    languages in lower case with a hyphen (``zh-cn``). The site's root is the canonical
+    URL of this project less its own folder.
+    """
+    if os.environ.get("READTHEDOCS") != "True" or config.site_edition_paths:
+        return
+    version = os.environ.get("READTHEDOCS_VERSION", "latest")
+    config.site_edition_paths = {
+        lang: f"{lang.lower().replace('_', '-')}/{version}" for lang in config.site_languages
+    }
+    canonical = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+    own = f"{edition_path(config.site_edition_paths, config.language)}/"
+    if not config.site_baseurl and canonical.endswith(own):
+        config.site_baseurl = canonical[: -len(own)]
+
+
 def _edition_baseurl(app: Sphinx, config: Any) -> None:
     # Sphinx's canonical link is html_baseurl + page: the edition's folder belongs in it.
     if config.site_baseurl:
-        config.html_baseurl = f"{config.site_baseurl.rstrip('/')}/{config.language}/"
+        own = edition_path(config.site_edition_paths, config.language)
+        config.html_baseurl = f"{config.site_baseurl.rstrip('/')}/{own}/"
 
 
 def _absolute(app: Sphinx, lang: str, page: str, suffix: str) -> str:
-    return f"{app.config.site_baseurl.rstrip('/')}/{lang}/{page}{suffix}"
+    folder = edition_path(app.config.site_edition_paths, lang)
+    return f"{app.config.site_baseurl.rstrip('/')}/{folder}/{page}{suffix}"
 
 
 def _page_context(
@@ -126,7 +171,7 @@ def _page_context(
         switch.append({
             "lang": other,
             "hreflang": HREFLANG.get(other, other.replace("_", "-")),
-            "url": edition_url(pagename, other, target, suffix),
+            "url": _url(app, pagename, other, target),
             "same_page": target == pagename,
         })
         if target == pagename:
@@ -134,7 +179,7 @@ def _page_context(
     context["lossnotes_switch"] = switch
     links = []
     for alt_lang, page in sorted(alternates):
-        href = edition_url(pagename, alt_lang, page, suffix)
+        href = _url(app, pagename, alt_lang, page)
         if app.config.site_baseurl:
             href = _absolute(app, alt_lang, page, suffix)
         links.append(
@@ -235,7 +280,7 @@ def _sitemap_url(app: Sphinx, lang: str, page: str) -> str:
     # Without a base URL, locations are relative to this edition's sitemap.xml.
     if lang == app.config.language:
         return f"{page}{suffix}"
-    return f"../{lang}/{page}{suffix}"
+    return _url(app, "sitemap", lang, page)
 
 
 def sitemap_entries(app: Sphinx) -> Iterator[tuple[str, str, list[tuple[str, str]]]]:
@@ -387,8 +432,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("site_languages", ["en"], "html", types=frozenset({list, tuple}))
     app.add_config_value("site_edition_excludes", {}, "env", types=frozenset({dict}))
     app.add_config_value("site_baseurl", "", "html", types=frozenset({str}))
+    app.add_config_value("site_edition_paths", {}, "html", types=frozenset({dict}))
     app.connect("config-inited", _exclude_per_edition)
     app.connect("config-inited", _check_jieba)
+    app.connect("config-inited", _read_the_docs)
     app.connect("config-inited", _edition_baseurl)
     app.connect("builder-inited", _copy_mathjax)
     app.connect("html-page-context", _page_context)
