@@ -250,7 +250,11 @@ def test_switcher_targets_the_same_page_or_the_home_page() -> None:
 def test_chinese_index_holds_whole_terms_and_their_english_equivalents() -> None:
     site = _site_extension()
     glossary = site.read_glossary()
-    assert glossary["交叉熵"] == ["cross-entropy", "cross entropy"]
+    # From the translators' glossary (locale/zh_CN/glossary.tsv), gloss and punctuation out.
+    assert glossary["交叉熵"] == ["cross-entropy"]
+    assert glossary["均方误差"] == ["mean squared error (MSE)"]
+    assert "，" not in glossary and "均方误差（MSE）" not in glossary
+    assert glossary["损失函数"] == ["loss function"]  # search-only (docs/_ext)
     words = site.SearchChineseSegmented({}).split("交叉熵的梯度与均方误差")
     for word in ("交叉熵", "梯度", "均方误差", "cross", "entropy", "gradient", "squared"):
         assert word in words, words

@@ -16,13 +16,15 @@
 - **Chinese search.** Sphinx 9.0.4's Chinese search language is replaced by one
   that loads the English stemmer under its real name (sphinx-doc/sphinx#14229),
   segments Chinese queries against the index's own words, adds the project's
-  terms to jieba's dictionary and indexes their English equivalents.
+  terms (the translators' glossary, ``locale/zh_CN/glossary.tsv``) to jieba's
+  dictionary and indexes their English equivalents.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
@@ -36,6 +38,8 @@ from sphinx.search.zh import SearchChinese
 
 HERE = Path(__file__).resolve().parent
 GLOSSARY = HERE / "search_glossary.tsv"
+TERMINOLOGY = HERE.parent.parent / "locale" / "zh_CN" / "glossary.tsv"
+HAN = re.compile("[\u3400-\u9fff]")
 
 #: BCP 47 tags of the editions' Sphinx language codes.
 HREFLANG = {"en": "en", "zh_CN": "zh-CN"}
@@ -320,14 +324,32 @@ def _xml(text: str) -> str:
 # -- Chinese search ----------------------------------------------------------
 
 
-def read_glossary(path: Path = GLOSSARY) -> dict[str, list[str]]:
-    """Chinese term -> English equivalents, from ``search_glossary.tsv``."""
+def read_glossary(
+    path: Path = GLOSSARY, terminology: Path = TERMINOLOGY
+) -> dict[str, list[str]]:
+    """Chinese term -> English equivalents, for the Chinese search index.
+
+    The terms come from the translators' glossary (``locale/zh_CN/glossary.tsv``:
+    key, English, Chinese; a parenthesised gloss such as "（MSE）" is left out and rows
+    with no Chinese word, such as punctuation, are skipped) and from
+    ``search_glossary.tsv`` (Chinese, then English equivalents separated by commas),
+    which adds words that matter to search only.
+    """
     glossary: dict[str, list[str]] = {}
+    if terminology.is_file():
+        for line in terminology.read_text(encoding="utf-8").splitlines():
+            fields = line.split("\t")
+            if line.startswith("#") or len(fields) < 3:
+                continue
+            chinese = re.split(r"[（(]", fields[2], maxsplit=1)[0].strip()
+            if HAN.search(chinese):
+                glossary.setdefault(chinese, []).append(fields[1].strip())
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         chinese, _, english = line.partition("\t")
-        glossary[chinese.strip()] = [term.strip() for term in english.split(",") if term.strip()]
+        terms = [term.strip() for term in english.split(",") if term.strip()]
+        glossary.setdefault(chinese.strip(), []).extend(terms)
     return glossary
 
 
