@@ -93,8 +93,8 @@ def measure(checkout: Path) -> list[tuple[str, float, list[str], list[str]]]:
     rows = []
 
     def step(label: str) -> None:
-        since = time.time() - 1.0  # file systems keep coarse times
-        time.sleep(1.1)
+        time.sleep(1.1)  # so that no earlier write shares this step's second on a coarse clock
+        since = time.time()
         seconds = make_html(checkout)
         rows.append((label, seconds, executed_since(checkout, since),
                      pages_written_since(checkout, since)))
