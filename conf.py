@@ -90,6 +90,7 @@ def _library_digest() -> str:
     digest = hashlib.sha256()
     sources = sorted((ROOT / "src" / "lossnotes").rglob("*.py"))
     sources += sorted((ROOT / "locale").glob("*/LC_MESSAGES/lossnotes.po"))
+    sources += sorted((ROOT / "locale").glob("*/glossary.tsv"))  # glued into the guide
     for path in sources:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

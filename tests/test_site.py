@@ -40,6 +40,7 @@ class _Page(HTMLParser):
         self.glued: list[str] = []
         self.math = 0
         self.tables: list[list[list[str]]] = []
+        self.cells: set[str] = set()
         self.blocks: list[str] = []
         self._stack: list[tuple[str, bool]] = []  # (tag, inside code/output/math)
         self._text: list[list[str]] = []
@@ -84,8 +85,11 @@ class _Page(HTMLParser):
                 self._glue_depth = 0
             if open_tag in self.TEXT_BLOCKS or open_tag in ("td", "th"):
                 text = " ".join("".join(self._text.pop()).split()) if self._text else ""
+                if self._text and text:  # a paragraph inside a cell or item is part of it
+                    self._text[-1].append(f" {text} ")
                 if open_tag in ("td", "th") and self.tables and self.tables[-1]:
                     self.tables[-1][-1].append(text)
+                    self.cells.add(text)
                 if not skip and self._in_main and text:
                     self.blocks.append(text)
             if open_tag == tag:
@@ -151,13 +155,21 @@ def test_comparison_table_shows_what_lossnotes_computes(site, lang):
         assert row[2:] == expected
 
 
+def _looks_english(text: str) -> bool:
+    return len(re.findall(r"[A-Za-z]{3,}", text)) >= 3 and not CJK.search(text)
+
+
 def test_every_chinese_paragraph_is_translated(site):
     untranslated = []
     for path in pages(site / "zh_CN"):
-        for block in parse(path).blocks:
-            words = re.findall(r"[A-Za-z]{3,}", block)
-            if len(words) >= 3 and not CJK.search(block):
+        page = parse(path)
+        for block in page.blocks:
+            if block not in page.cells and _looks_english(block):
                 untranslated.append(f"{path.name}: {block[:80]}")
+        for table in page.tables:  # a glossary keeps its English column: judge whole rows
+            for row in table:
+                if _looks_english(" ".join(row)):
+                    untranslated.append(f"{path.name}: table row {' | '.join(row)[:80]}")
     assert not untranslated, "untranslated in the Chinese edition:\n" + "\n".join(untranslated)
 
 

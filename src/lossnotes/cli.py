@@ -425,7 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _error_prefix(lang: str) -> str:
     try:
-        return translator(lang)("lossnotes: error: ")
+        _ = translator(lang)
+        return _("lossnotes: error: ")
     except ValueError:
         return "lossnotes: error: "
 
