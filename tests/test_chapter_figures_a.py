@@ -17,7 +17,7 @@ from lossnotes.breakdown import (
     stable_counts,
 )
 from lossnotes.closed_forms import CASES, cliff
-from lossnotes.figures import _THEMES
+from lossnotes.figure_style import theme_style
 from lossnotes.gradient_figures import (
     fixed_gradient_exponent_maps,
     gradient_arrows,
@@ -92,7 +92,7 @@ def test_profile_figure(surfaces, lang, theme):
         assert len(line.get_xdata()) > 100
     _check_language(fig, lang, ["margin $d = z_1 - z_0$", "closed form", "heatmap values",
                                 "MSE, target: class 0"], ["差值", "闭式表达式", "目标类别"])
-    assert fig.get_facecolor() == to_rgba(_THEMES[theme].background)
+    assert fig.get_facecolor() == to_rgba(theme_style(theme).background)
 
 
 @pytest.mark.parametrize("lang", LANGS)

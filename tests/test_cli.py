@@ -40,7 +40,7 @@ def test_descend_text_in_chinese(capsys):
         "--target", "2", "--steps", "10",
     )
     assert status == 0 and err == ""
-    assert "在10次更新内，目标类别从未拥有严格最高的对数几率" in out
+    assert "在 10 次更新内，目标类别从未拥有严格最高的对数几率" in out
     assert "最终损失：0.5" in out
 
 
@@ -115,7 +115,7 @@ def test_unwritable_output_is_one_line(capsys, tmp_path):
 def test_chinese_error_and_help(capsys):
     status, _, err = run(capsys, "--lang", "zh_CN", "surface", "-o", "a.pdf")
     assert status == 2
-    assert err.startswith("lossnotes：错误：-o必须是以.png / .svg结尾的文件名")
+    assert err.startswith("lossnotes：错误：-o 必须是以 .png / .svg 结尾的文件名")
     status, out, _ = run(capsys, "--lang", "zh_CN", "--help")
     assert status == 0
     assert out.startswith("用法：lossnotes")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from .figures import _THEMES, THEMES, _style_axes
+from .figure_style import THEMES, signed, style_axes, theme_style
 from .fonts import font_properties
 from .labels import loss_label, target_label
 from .surface import Surface
@@ -17,10 +17,6 @@ __all__ = ["EXPLORE_FIXED_LOGITS", "surface_panels"]
 
 #: The fixed logits the explore page shows.
 EXPLORE_FIXED_LOGITS: tuple[float, ...] = (0.0, -10.0, -100.0, -1000.0)
-
-
-def _minus(value: float) -> str:
-    return f"{value:g}".replace("-", "\u2212")
 
 
 def surface_panels(
@@ -49,7 +45,7 @@ def surface_panels(
     if any(s.loss_name != first.loss_name or s.target != first.target for s in surfaces):
         raise ValueError("surfaces must share one loss and one target")
     _ = translator(lang)
-    style = _THEMES[theme]
+    style = theme_style(theme)
     text = font_properties(lang, size=9)
     title_font = font_properties(lang, size=12)
     rows = -(-len(surfaces) // columns)
@@ -64,9 +60,9 @@ def surface_panels(
             surface.loss, origin="lower", extent=(grid.low, grid.high, grid.low, grid.high),
             cmap=style.colormap, aspect="equal", interpolation="nearest",
         )
-        _style_axes(ax, style)
+        style_axes(ax, style)
         ax.set_title(
-            _("$z_2$ fixed at {value}").format(value=_minus(grid.fixed_logit)),
+            _("$z_2$ fixed at {value}").format(value=signed(grid.fixed_logit)),
             fontproperties=font_properties(lang, size=10), color=style.foreground,
         )
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)

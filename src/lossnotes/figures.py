@@ -9,43 +9,15 @@ language's fonts explicitly.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
+from .figure_style import THEMES, figure_setup, signed, style_axes
 from .fonts import font_properties
 from .labels import loss_label, target_label
 from .surface import Surface
-from .validation import check_name
-from .wording import current_language, translator
 
 __all__ = ["THEMES", "loss_heatmaps"]
-
-
-@dataclass(frozen=True)
-class _Theme:
-    background: str
-    foreground: str
-    colormap: str
-
-
-_THEMES = {
-    "light": _Theme(background="#ffffff", foreground="#1a1a1a", colormap="viridis"),
-    "dark": _Theme(background="#121212", foreground="#e6e6e6", colormap="viridis"),
-}
-#: Colour schemes the figures can be drawn in.
-THEMES: tuple[str, ...] = tuple(_THEMES)
-
-
-def _style_axes(ax, theme: _Theme) -> None:
-    ax.set_facecolor(theme.background)
-    ax.tick_params(colors=theme.foreground, which="both")
-    for spine in ax.spines.values():
-        spine.set_color(theme.foreground)
-
-
-def _fixed_logit_text(value: float) -> str:
-    return f"{value:g}".replace("-", "\u2212")
 
 
 def loss_heatmaps(
@@ -76,15 +48,12 @@ def loss_heatmaps(
     ValueError
         If ``surfaces`` is empty or mixes grids or targets.
     """
-    lang = current_language() if lang is None else lang
-    check_name(theme, THEMES, "theme")
+    lang, style, _ = figure_setup(lang, theme)
     if not surfaces:
         raise ValueError("surfaces must hold at least one Surface, got none")
     first = surfaces[0]
     if any(s.grid != first.grid or s.target != first.target for s in surfaces):
         raise ValueError("surfaces must share one grid and one target")
-    _ = translator(lang)
-    style = _THEMES[theme]
     text = font_properties(lang)
     title_font = font_properties(lang, size=12)
     grid = first.grid
@@ -104,7 +73,7 @@ def loss_heatmaps(
             aspect="equal",
             interpolation="nearest",
         )
-        _style_axes(ax, style)
+        style_axes(ax, style)
         name = loss_label(surface.loss_name, lang)
         ax.set_title(name, fontproperties=title_font, color=style.foreground)
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)
@@ -118,7 +87,7 @@ def loss_heatmaps(
     fig.suptitle(
         _("Target: {target}; logit $z_2$ fixed at {value}").format(
             target=target_label(first.target, lang=lang),
-            value=_fixed_logit_text(grid.fixed_logit),
+            value=signed(grid.fixed_logit),
         ),
         fontproperties=title_font,
         color=style.foreground,

@@ -13,25 +13,18 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from .figures import _THEMES, THEMES, _style_axes
+from .figure_style import figure_setup, style_axes
 from .fonts import font_properties
 from .labels import loss_label, target_label
 from .section_figures import new_figure
 from .surface import Surface
-from .validation import check_name
-from .wording import current_language, translator
+from .wording import translator
 
 __all__ = ["ZERO_COLOUR", "fixed_gradient_exponent_maps", "gradient_arrows", "gradient_norm_maps"]
 
 #: Colour of grid cells whose gradient norm is exactly 0 (a log scale cannot show 0).
 ZERO_COLOUR = {"light": "#e0e0e0", "dark": "#5a5f66"}
 _ARROW_COLOUR = {"light": "#ffffff", "dark": "#ffffff"}
-
-
-def _prepare(lang: str | None, theme: str):
-    lang = current_language() if lang is None else lang
-    check_name(theme, THEMES, "theme")
-    return lang, _THEMES[theme], translator(lang)
 
 
 def _title(surface: Surface, lang: str) -> str:
@@ -58,7 +51,7 @@ def gradient_norm_maps(
 
     Cells whose norm is exactly 0 are drawn in :data:`ZERO_COLOUR`.
     """
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     title_font = font_properties(lang, size=11)
     text = font_properties(lang)
     norms = [s.grad_norm for s in surfaces]
@@ -75,7 +68,7 @@ def gradient_norm_maps(
         masked = np.ma.masked_equal(values, 0.0)
         image = ax.imshow(masked, origin="lower", extent=extent, cmap=cmap, norm=norm,
                           aspect="equal", interpolation="nearest")
-        _style_axes(ax, style)
+        style_axes(ax, style)
         ax.set_title(_title(surface, lang), fontproperties=title_font, color=style.foreground)
         _label_axes(ax, lang, style)
     for ax in axes.ravel()[len(surfaces):]:
@@ -114,7 +107,7 @@ def fixed_gradient_exponent_maps(
         One colour scale for every panel; exponents below it take the lowest
         colour (the colour bar shows an arrow). Defaults to each panel's range.
     """
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     title_font = font_properties(lang, size=11)
     text = font_properties(lang)
     n = len(surfaces)
@@ -126,7 +119,7 @@ def fixed_gradient_exponent_maps(
         low, high = limits if limits else (float(values.min()), float(values.max()))
         image = ax.imshow(values, origin="lower", extent=extent, cmap=style.colormap,
                           vmin=low, vmax=high, aspect="equal", interpolation="nearest")
-        _style_axes(ax, style)
+        style_axes(ax, style)
         ax.set_title(_title(surface, lang), fontproperties=title_font, color=style.foreground)
         _label_axes(ax, lang, style)
         below = bool((values < low).any())
@@ -152,7 +145,7 @@ def gradient_arrows(
     :func:`gradient_norm_maps`; its component along the fixed logit ``z2``
     cannot be drawn in this plane.
     """
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     title_font = font_properties(lang, size=11)
     text = font_properties(lang)
     n = len(surfaces)
@@ -175,7 +168,7 @@ def gradient_arrows(
                   (v / np.where(moving, length, 1))[moving], color=_ARROW_COLOUR[theme],
                   edgecolor="#000000", linewidth=0.4, angles="xy", scale_units="xy",
                   scale=1 / (0.8 * every * grid.step), width=0.005, pivot="middle")
-        _style_axes(ax, style)
+        style_axes(ax, style)
         ax.set_title(_title(surface, lang), fontproperties=title_font, color=style.foreground)
         _label_axes(ax, lang, style)
         bar = fig.colorbar(image, ax=ax, shrink=0.9)

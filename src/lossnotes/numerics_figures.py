@@ -16,13 +16,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from .breakdown import EpsilonProfile, LseRow
-from .figures import _THEMES, THEMES, _style_axes
+from .figure_style import figure_setup, style_axes
 from .fonts import font_properties
 from .grid import Grid
 from .labels import target_label
 from .section_figures import new_figure
-from .validation import check_name
-from .wording import current_language, translator
+from .wording import translator
 
 __all__ = [
     "OUTCOME_COLOURS",
@@ -43,12 +42,6 @@ _LINE = {
     "light": ("#1f5fa8", "#c0392b", "#e08a2e", "#555555"),
     "dark": ("#7fb8f0", "#ff8a7a", "#f0c070", "#aaaaaa"),
 }
-
-
-def _prepare(lang: str | None, theme: str):
-    lang = current_language() if lang is None else lang
-    check_name(theme, THEMES, "theme")
-    return lang, _THEMES[theme], translator(lang)
 
 
 def formula_label(formula: str) -> str:
@@ -88,7 +81,7 @@ def outcome_maps(
     inner : Grid, optional
         A smaller square to outline (the experiment's grid).
     """
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     text = font_properties(lang)
     small = font_properties(lang, size=9)
     title_font = font_properties(lang, size=10)
@@ -108,7 +101,7 @@ def outcome_maps(
                 ax.add_patch(Rectangle((inner.low, inner.low), inner.high - inner.low,
                                        inner.high - inner.low, fill=False, lw=1.2,
                                        edgecolor=style.foreground))
-            _style_axes(ax, style)
+            style_axes(ax, style)
             ax.set_title(f"{formula_label(formula)}\n{dtype}", fontproperties=title_font,
                          color=style.foreground)
             if r == len(dtypes) - 1:
@@ -132,7 +125,7 @@ def epsilon_figure(
 
     Left: the loss; right: the exponent of the gradient with respect to ``z2``.
     """
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     text = font_properties(lang)
     title_font = font_properties(lang, size=11)
     lines = _LINE[theme]
@@ -155,7 +148,7 @@ def epsilon_figure(
     right.set_title(_("Gradient with respect to $z_2$"), fontproperties=title_font,
                     color=style.foreground)
     for ax in (left, right):
-        _style_axes(ax, style)
+        style_axes(ax, style)
         ax.set_xlabel(_("fixed logit $z_2$ (with $z_0 = z_1 = 0$)"), fontproperties=text,
                       color=style.foreground)
         ax.legend(prop=text, facecolor=style.background, edgecolor=style.foreground,

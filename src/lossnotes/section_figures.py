@@ -18,13 +18,12 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
 
 from .closed_forms import Cliff, profile, surface_profile
-from .figures import _THEMES, THEMES, _style_axes
+from .figure_style import figure_setup, style_axes
 from .fonts import font_properties
 from .grid import FIXED_CLASS
 from .labels import loss_label, target_label
 from .surface import Surface
-from .validation import check_name
-from .wording import current_language, translator
+from .wording import translator
 
 __all__ = ["LINE_COLOURS", "colour_scale_figure", "new_figure", "profile_figure"]
 
@@ -33,12 +32,6 @@ LINE_COLOURS: dict[str, dict[str, str]] = {
     "light": {"line": "#c0392b", "dots": "#1f5fa8", "band": "#f0c040"},
     "dark": {"line": "#ff8a7a", "dots": "#7fb8f0", "band": "#8a6d10"},
 }
-
-
-def _prepare(lang: str | None, theme: str):
-    lang = current_language() if lang is None else lang
-    check_name(theme, THEMES, "theme")
-    return lang, _THEMES[theme], translator(lang)
 
 
 def new_figure(size: tuple[float, float], style) -> Figure:
@@ -76,7 +69,7 @@ def profile_figure(
     lang, theme, width
         As for :func:`lossnotes.figures.loss_heatmaps`.
     """
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     colours = LINE_COLOURS[theme]
     text = font_properties(lang)
     title_font = font_properties(lang, size=11)
@@ -94,7 +87,7 @@ def profile_figure(
                 mew=0, label=_("heatmap values"))
         ax.plot(line_d, profile(surface.loss_name, surface.target, line_d), "-", lw=1.6,
                 color=colours["line"], label=_("closed form"))
-        _style_axes(ax, style)
+        style_axes(ax, style)
         ax.set_title(_panel_title(surface, lang), fontproperties=title_font, color=style.foreground)
         ax.set_xlabel(_("margin $d = z_1 - z_0$"), fontproperties=text, color=style.foreground)
         if (surface.loss_name, surface.target) == ("cross_entropy", FIXED_CLASS):
@@ -124,7 +117,7 @@ def colour_scale_figure(
     with its own colour bar shows it) and on the full range MSE can take,
     ``[0, 2/K]``.
     """
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     text = font_properties(lang)
     title_font = font_properties(lang, size=11)
     grid = mse_target_0.grid
@@ -145,7 +138,7 @@ def colour_scale_figure(
     for ax, (surface, norm, scale) in zip(axes, panels, strict=True):
         image = ax.imshow(surface.loss, origin="lower", extent=extent, cmap=style.colormap,
                           norm=norm, aspect="equal", interpolation="nearest")
-        _style_axes(ax, style)
+        style_axes(ax, style)
         ax.set_title(f"{_panel_title(surface, lang)}\n{scale}", fontproperties=title_font,
                      color=style.foreground)
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)

@@ -15,12 +15,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .descent import Descent, leader_gap
-from .figures import _THEMES, THEMES, _style_axes
+from .figure_style import figure_setup, minus_signs, style_axes
 from .fonts import font_properties
 from .labels import loss_label
 from .recovery import Recovery
 from .surface import Surface
-from .validation import check_name
 from .wording import current_language, translator
 
 __all__ = [
@@ -42,10 +41,6 @@ _PATH_COLOUR = {"light": "#ffffff", "dark": "#ffffff"}
 _START_COLOUR = {"light": "#ff4d4d", "dark": "#ff6b6b"}
 
 
-def _minus(text: str) -> str:
-    return text.replace("-", "\u2212")
-
-
 def format_count(log10_n: float) -> str:
     """A whole count from its base-10 logarithm: ``"29,393"`` or ``"2.6e434"``.
 
@@ -63,12 +58,6 @@ def format_count(log10_n: float) -> str:
     if round(mantissa, 1) >= 10:
         mantissa, exponent = mantissa / 10, exponent + 1
     return f"{mantissa:.1f}e{exponent}"
-
-
-def _prepare(lang: str | None, theme: str):
-    lang = current_language() if lang is None else lang
-    check_name(theme, THEMES, "theme")
-    return lang, _THEMES[theme], translator(lang)
 
 
 def descent_paths(
@@ -94,7 +83,7 @@ def descent_paths(
     lang, theme, width
         As for :func:`lossnotes.figures.loss_heatmaps`.
     """
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     if len(surfaces) != len(runs) or not runs:
         raise ValueError("surfaces and runs must be non-empty and of equal length")
     text = font_properties(lang)
@@ -118,7 +107,7 @@ def descent_paths(
         ax.plot(x[:1], y[:1], marker="s", markersize=7, color=_START_COLOUR[theme])
         ax.set_xlim(grid.low, grid.high)
         ax.set_ylim(grid.low, grid.high)
-        _style_axes(ax, style)
+        style_axes(ax, style)
         name = loss_label(surface.loss_name, lang)
         outcome = (
             _("target leads after {n} updates").format(n=f"{run.recovered_at:,}")
@@ -150,7 +139,7 @@ def gap_curves(
     runs: Sequence[Descent], lang: str | None = None, theme: str = "light", width: float = 8.0
 ) -> Figure:
     """The target's lead ``z_t - max_{k != t} z_k`` against the updates, one line a run."""
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     text = font_properties(lang)
     fig = Figure(figsize=(width, width * 0.5), layout="constrained")
     fig.patch.set_facecolor(style.background)
@@ -165,7 +154,7 @@ def gap_curves(
         ax.plot(np.arange(run.steps + 1), gap, color=LINE_COLOURS[theme][run.loss_name],
                 linewidth=2, label=label)
     ax.axhline(0, color=style.foreground, linewidth=0.8, linestyle=":")
-    _style_axes(ax, style)
+    style_axes(ax, style)
     ax.set_xlabel(_("updates"), fontproperties=text, color=style.foreground)
     ax.set_ylabel(_("lead of the target logit over the best rival"), fontproperties=text,
                   color=style.foreground)
@@ -179,7 +168,7 @@ def recovery_plot(
     sweep: Sequence[Recovery], lang: str | None = None, theme: str = "light", width: float = 9.0
 ) -> Figure:
     """log10 of the updates to recover against the fixed logit, runs filled, predictions hollow."""
-    lang, style, _ = _prepare(lang, theme)
+    lang, style, _ = figure_setup(lang, theme)
     text = font_properties(lang)
     fig = Figure(figsize=(width, width * 0.55), layout="constrained")
     fig.patch.set_facecolor(style.background)
@@ -207,8 +196,8 @@ def recovery_plot(
     ax.plot([], [], linestyle="none", marker="o", markerfacecolor="none",
             color=style.foreground, label=_("predicted (closed form)"))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"$10^{{{v:g}}}$"))
-    ax.set_xticks(range(len(fixed)), [_minus(f"{f:g}") for f in fixed])
-    _style_axes(ax, style)
+    ax.set_xticks(range(len(fixed)), [minus_signs(f"{f:g}") for f in fixed])
+    style_axes(ax, style)
     ax.set_xlabel(_("fixed logit of the target class"), fontproperties=text,
                   color=style.foreground)
     ax.set_ylabel(_("updates until the target leads (log scale)"), fontproperties=text,
@@ -240,7 +229,7 @@ def recovery_table(sweep: Sequence[Recovery], lang: str | None = None) -> str:
     header = [_("Fixed logit"), *(loss_label(name, lang) for name in losses)]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["--:"] * len(header)) + "|"]
     for f in fixed:
-        cells = [_minus(f"{f:g}")]
+        cells = [minus_signs(f"{f:g}")]
         for loss in losses:
             (r,) = [r for r in sweep if r.loss_name == loss and r.fixed_logit == f]
             cells.append(_cell(r, lang))
@@ -269,7 +258,7 @@ def optimizer_table(
               *(names[o] for o in optimizers)]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["--:"] * len(header)) + "|"]
     for f, g, counts in rows:
-        cells = [_minus(f"{f:g}"), _minus("0" if g == 0 else f"{g:.2e}")]
+        cells = [minus_signs(f"{f:g}"), minus_signs("0" if g == 0 else f"{g:.2e}")]
         for o in optimizers:
             n = counts[o]
             cells.append(f"{n:,}" if n is not None

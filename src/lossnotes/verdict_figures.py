@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from .claims import CLAIMS, REFINEMENT, Evidence
+from .figure_style import signed
 from .wording import current_language, translator
 
 __all__ = ["verdict_table", "verdict_word"]
-
-
-def _minus(x: float) -> str:
-    return f"{x:g}".replace("-", "\u2212")
 
 
 def _pct(x: float) -> str:
@@ -84,7 +81,7 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
         "explode_vanish": _(
             "Vanishing: yes. The MSE gradient on the {f} logit is exactly 0, and it vanishes at "
             "{a} and {b} of the losing points. Explosion: no. Its norm never exceeds {c:.3f}."
-        ).format(f=_minus(ev.fixed_logits[-1]), a=_pct(ev.vanishing_wrong[mse0]),
+        ).format(f=signed(ev.fixed_logits[-1]), a=_pct(ev.vanishing_wrong[mse0]),
                  b=_pct(ev.vanishing_wrong[mse2]),
                  c=max(ev.grad_norm_max[mse0], ev.grad_norm_max[mse2])),
         "ce_direction": _(
@@ -94,7 +91,7 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
         "stability": _(
             "Cross-entropy recovers from all {n} fixed logits; MSE from {m} within {budget} "
             "updates and, at {f}, never in float64 ({{doc}}`training`)."
-        ).format(f=_minus(ev.fixed_logits[-1]), n=n_fixed, m=ev.mse_recovered_within_budget,
+        ).format(f=signed(ev.fixed_logits[-1]), n=n_fixed, m=ev.mse_recovered_within_budget,
                  budget=f"{ev.budget:,}"),
     }
     sources = {
