@@ -10,6 +10,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -419,7 +420,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report(_error_prefix(lang), f"{exc.filename}: {detail}" if exc.filename else detail)
         return ERROR_STATUS
     if output:
-        print(output)
+        try:
+            print(output, flush=True)
+        except BrokenPipeError:  # the reader left early (``lossnotes table | head -1``)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     return 0
 
 
