@@ -17,15 +17,19 @@ Three update rules are available:
 
 from __future__ import annotations
 
-import numbers
-import operator
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .losses import LOSS_NAMES, loss_and_grad
-from .validation import check_finite_scalar, check_logits, check_name, check_target
+from .validation import (
+    check_finite_scalar,
+    check_integer,
+    check_logits,
+    check_name,
+    check_target,
+)
 
 __all__ = ["ADAM_BETAS", "ADAM_EPS", "MAX_STEPS", "OPTIMIZERS", "Descent", "descend", "leader_gap"]
 
@@ -110,15 +114,11 @@ def leader_gap(logits: ArrayLike, target: int) -> np.ndarray:
 
 
 def _check_steps(steps: object) -> int:
-    if isinstance(steps, bool | np.bool_) or not isinstance(steps, numbers.Integral):
-        raise TypeError(f"steps must be an integer from 0 to {MAX_STEPS}, got {steps!r}")
-    n = operator.index(steps)
-    if not 0 <= n <= MAX_STEPS:
-        raise ValueError(
-            f"steps must be an integer from 0 to {MAX_STEPS}, got {n} (the cap bounds memory: "
-            f"the trajectory stores steps + 1 logit vectors, losses and gradient norms)"
-        )
-    return n
+    return check_integer(
+        steps, "steps", 0, MAX_STEPS,
+        "the cap bounds memory: the trajectory stores steps + 1 logit vectors, losses and "
+        "gradient norms",
+    )
 
 
 def _check_start(start: ArrayLike) -> np.ndarray:

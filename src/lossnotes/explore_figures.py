@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from .figure_style import THEMES, signed, style_axes, theme_style
+from .figure_style import THEMES, new_figure, signed, style_axes, theme_style
 from .fonts import font_properties
 from .labels import loss_label, target_label
 from .surface import Surface
@@ -49,8 +49,7 @@ def surface_panels(
     text = font_properties(lang, size=9)
     title_font = font_properties(lang, size=12)
     rows = -(-len(surfaces) // columns)
-    fig = Figure(figsize=(width, width * 0.42 * rows + 0.5), layout="constrained")
-    fig.patch.set_facecolor(style.background)
+    fig = new_figure((width, width * 0.42 * rows + 0.5), style)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax in axes[len(surfaces):]:
         ax.set_visible(False)

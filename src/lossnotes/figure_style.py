@@ -11,10 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matplotlib.figure import Figure
+
 from .validation import check_name
 from .wording import current_language, translator
 
-__all__ = ["THEMES", "Theme", "figure_setup", "minus_signs", "signed", "style_axes", "theme_style"]
+__all__ = [
+    "THEMES",
+    "Theme",
+    "figure_setup",
+    "minus_signs",
+    "new_figure",
+    "signed",
+    "style_axes",
+    "theme_style",
+]
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,14 @@ def figure_setup(lang: str | None, theme: str) -> tuple[str, Theme, Callable[[st
     lang = current_language() if lang is None else lang
     style = theme_style(theme)
     return lang, style, translator(lang)
+
+
+def new_figure(size: tuple[float, float], style: Theme) -> Figure:
+    """A constrained-layout Figure with the scheme's background and room for edge labels."""
+    fig = Figure(figsize=size, layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.1, h_pad=0.08)
+    fig.patch.set_facecolor(style.background)
+    return fig
 
 
 def style_axes(ax, style: Theme) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from .figure_style import THEMES, figure_setup, signed, style_axes
+from .figure_style import THEMES, figure_setup, new_figure, signed, style_axes
 from .fonts import font_properties
 from .labels import loss_label, target_label
 from .surface import Surface
@@ -60,8 +60,7 @@ def loss_heatmaps(
 
     n = len(surfaces)
     width = min(5.0 * n, 10.0) if width is None else width
-    fig = Figure(figsize=(width, 0.84 * width / n + 0.6), layout="constrained")
-    fig.patch.set_facecolor(style.background)
+    fig = new_figure((width, 0.84 * width / n + 0.6), style)
     axes = fig.subplots(1, n, squeeze=False)[0]
     extent = (grid.low, grid.high, grid.low, grid.high)
     for ax, surface in zip(axes, surfaces, strict=True):

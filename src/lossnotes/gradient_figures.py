@@ -13,10 +13,9 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from .figure_style import figure_setup, style_axes
+from .figure_style import figure_setup, new_figure, style_axes
 from .fonts import font_properties
 from .labels import loss_label, target_label
-from .section_figures import new_figure
 from .surface import Surface
 from .wording import translator
 

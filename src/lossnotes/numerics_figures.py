@@ -16,11 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from .breakdown import EpsilonProfile, LseRow
-from .figure_style import figure_setup, style_axes
+from .figure_style import figure_setup, new_figure, style_axes
 from .fonts import font_properties
 from .grid import Grid
 from .labels import target_label
-from .section_figures import new_figure
 from .wording import translator
 
 __all__ = [

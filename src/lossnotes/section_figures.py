@@ -18,7 +18,7 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
 
 from .closed_forms import Cliff, profile, surface_profile
-from .figure_style import figure_setup, style_axes
+from .figure_style import figure_setup, new_figure, style_axes
 from .fonts import font_properties
 from .grid import FIXED_CLASS
 from .labels import loss_label, target_label
@@ -32,14 +32,6 @@ LINE_COLOURS: dict[str, dict[str, str]] = {
     "light": {"line": "#c0392b", "dots": "#1f5fa8", "band": "#f0c040"},
     "dark": {"line": "#ff8a7a", "dots": "#7fb8f0", "band": "#8a6d10"},
 }
-
-
-def new_figure(size: tuple[float, float], style) -> Figure:
-    """A constrained-layout Figure with the theme's background and room for edge labels."""
-    fig = Figure(figsize=size, layout="constrained")
-    fig.get_layout_engine().set(w_pad=0.1, h_pad=0.08)
-    fig.patch.set_facecolor(style.background)
-    return fig
 
 
 def _panel_title(surface: Surface, lang: str) -> str:

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .descent import Descent, leader_gap
-from .figure_style import figure_setup, minus_signs, style_axes
+from .figure_style import figure_setup, minus_signs, new_figure, style_axes
 from .fonts import font_properties
 from .labels import loss_label
 from .recovery import Recovery
@@ -89,8 +89,7 @@ def descent_paths(
     text = font_properties(lang)
     title_font = font_properties(lang, size=12)
     n = len(surfaces)
-    fig = Figure(figsize=(width, width * 0.36 + 0.4), layout="constrained")
-    fig.patch.set_facecolor(style.background)
+    fig = new_figure((width, width * 0.36 + 0.4), style)
     axes = fig.subplots(1, n, squeeze=False)[0]
     i, j = coordinates
     for ax, surface, run in zip(axes, surfaces, runs, strict=True):
@@ -141,8 +140,7 @@ def gap_curves(
     """The target's lead ``z_t - max_{k != t} z_k`` against the updates, one line a run."""
     lang, style, _ = figure_setup(lang, theme)
     text = font_properties(lang)
-    fig = Figure(figsize=(width, width * 0.5), layout="constrained")
-    fig.patch.set_facecolor(style.background)
+    fig = new_figure((width, width * 0.5), style)
     ax = fig.subplots()
     for run in runs:
         gap = leader_gap(run.logits, run.target)
@@ -170,8 +168,7 @@ def recovery_plot(
     """log10 of the updates to recover against the fixed logit, runs filled, predictions hollow."""
     lang, style, _ = figure_setup(lang, theme)
     text = font_properties(lang)
-    fig = Figure(figsize=(width, width * 0.55), layout="constrained")
-    fig.patch.set_facecolor(style.background)
+    fig = new_figure((width, width * 0.55), style)
     ax = fig.subplots()
     fixed = sorted({r.fixed_logit for r in sweep}, reverse=True)
     position = {f: k for k, f in enumerate(fixed)}

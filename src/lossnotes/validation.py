@@ -17,6 +17,7 @@ __all__ = [
     "MAX_RESOLUTION",
     "check_bounds",
     "check_finite_scalar",
+    "check_integer",
     "check_logits",
     "check_name",
     "check_resolution",
@@ -199,15 +200,24 @@ def check_bounds(low: Any, high: Any, name: str = "range") -> tuple[float, float
     return lo, hi
 
 
+def check_integer(value: Any, name: str, low: int, high: int, why: str = "") -> int:
+    """Return ``value`` as an int in ``low .. high``, or raise naming ``name`` and the range.
+
+    ``why``, if given, is added to the message in parentheses (for example what a cap protects).
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+    n = operator.index(value)
+    if not low <= n <= high:
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{name} must be an integer from {low} to {high}, got {n}{reason}")
+    return n
+
+
 def check_resolution(value: Any, name: str = "resolution") -> int:
     """Return ``value`` as an int in 2 .. :data:`MAX_RESOLUTION`, or raise."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer from 2 to {MAX_RESOLUTION}, got {value!r}")
-    n = operator.index(value)
-    if not 2 <= n <= MAX_RESOLUTION:
-        raise ValueError(
-            f"{name} must be an integer from 2 to {MAX_RESOLUTION}, got {n} "
-            f"(the cap bounds memory: a surface stores logits, loss and gradient "
-            f"for resolution**2 points)"
-        )
-    return n
+    return check_integer(
+        value, name, 2, MAX_RESOLUTION,
+        "the cap bounds memory: a surface stores logits, loss and gradient for resolution**2 "
+        "points",
+    )
