@@ -158,3 +158,18 @@ def test_a_reader_leaving_early_is_not_an_error():
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_library_input_errors_are_worded_in_chinese(capsys):
+    from lossnotes.cli import main
+
+    assert main(["--lang", "zh_CN", "table", "--target", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err == "lossnotes：错误：target 必须是 0 到 2 之间的类别索引（K = 3），收到的是 5\n"
+    assert main(["--lang", "zh_CN", "surface", "--grid", "1", "-o", "a.png"]) == 2
+    err = capsys.readouterr().err
+    assert "resolution 必须是 2 到 4096 之间的整数，收到的是 1（上限是为了控制内存" in err
+    assert main(["table", "--target", "5"]) == 2
+    assert capsys.readouterr().err == (
+        "lossnotes: error: target must be a class index from 0 to 2 (K = 3), got 5\n"
+    )

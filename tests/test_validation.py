@@ -122,3 +122,25 @@ def test_minus_infinity_is_a_class_of_probability_zero():
     np.testing.assert_array_equal(grad, [0.5, -1.0, 0.5])
     loss, grad = loss_and_grad("mse", [0.0, -np.inf, 0.0], 0)
     assert loss == pytest.approx((0.25 + 0.25) / 3)
+
+
+def test_input_errors_keep_their_template_for_translation():
+    from lossnotes.validation import InputError, InputTypeError, check_logits, check_resolution
+
+    with pytest.raises(InputError) as caught:
+        check_logits([[0.0, float("nan")]])
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert str(error) == "logits must not contain NaN; found NaN at index (0, 1)"
+    assert error.template == "{name} must not contain NaN; found NaN at index {index}"
+    shout = error.translated(lambda t: t.replace("must not contain", "MUST NOT CONTAIN"))
+    assert shout == "logits MUST NOT CONTAIN NaN; found NaN at index (0, 1)"
+    with pytest.raises(InputTypeError) as caught:
+        check_resolution(2.5)
+    assert isinstance(caught.value, TypeError)
+    with pytest.raises(InputError) as caught:
+        check_resolution(1)
+    assert caught.value.translated(lambda t: t.replace("memory", "MEMORY")).endswith(
+        "(the cap bounds MEMORY: a surface stores logits, loss and gradient for "
+        "resolution**2 points)"
+    )

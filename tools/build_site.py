@@ -169,7 +169,7 @@ def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES) -> int:
 
 #: The functions whose string arguments are library messages: ``_ = translator(lang)``,
 #: and ``translate``, the name the command line's argument parser gives it.
-LIBRARY_KEYWORDS = {"_": None, "translate": None}
+LIBRARY_KEYWORDS = {"_": None, "translate": None, "N_": None}  # N_: error message templates
 
 
 def extract_library_messages(pot_dir: Path) -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .losses import LOSS_NAMES
+from .validation import InputError, InputTypeError
 from .wording import LANGUAGES, translator
 
 __all__ = ["main"]
@@ -279,7 +280,9 @@ def _grid(args: argparse.Namespace, _: Callable[[str], str]):
         return Grid(args.range[0], args.range[1], args.grid, args.fixed_logit)
     except (TypeError, ValueError) as exc:
         raise CommandError(
-            _("invalid grid (--range, --grid, --fixed-logit): {problem}").format(problem=exc)
+            _("invalid grid (--range, --grid, --fixed-logit): {problem}").format(
+                problem=exc.translated(_) if isinstance(exc, InputError | InputTypeError) else exc
+            )
         ) from None
 
 
@@ -413,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help
         return int(stop.code or 0)
     except (CommandError, ValueError, TypeError) as exc:
-        _report(_error_prefix(lang), exc)
+        _report(_error_prefix(lang), _in_language(exc, lang))
         return ERROR_STATUS
     except OSError as exc:
         detail = exc.strerror or str(exc)
@@ -434,6 +437,16 @@ def _error_prefix(lang: str) -> str:
         return _("lossnotes: error: ")
     except ValueError:
         return "lossnotes: error: "
+
+
+def _in_language(problem: Exception, lang: str) -> object:
+    """The library's input errors carry a translatable template: word them in ``lang``."""
+    if isinstance(problem, InputError | InputTypeError):
+        try:
+            return problem.translated(translator(lang))
+        except ValueError:  # an unknown language: keep the English message
+            return problem
+    return problem
 
 
 def _report(prefix: str, problem: object) -> None:

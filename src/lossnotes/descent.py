@@ -24,6 +24,8 @@ from numpy.typing import ArrayLike
 
 from .losses import LOSS_NAMES, loss_and_grad
 from .validation import (
+    N_,
+    InputError,
     check_finite_scalar,
     check_integer,
     check_logits,
@@ -124,7 +126,9 @@ def _check_steps(steps: object) -> int:
 def _check_start(start: ArrayLike) -> np.ndarray:
     z = check_logits(start, "start")
     if z.ndim != 1:
-        raise ValueError(f"start must be one logit vector of shape (K,), got shape {z.shape}")
+        raise InputError(
+            N_("start must be one logit vector of shape (K,), got shape {shape}"), shape=z.shape
+        )
     return z.astype(np.float64)
 
 
@@ -189,17 +193,21 @@ def descend(
     t = int(check_target(target, z[np.newaxis]).flat[0])
     rate = check_finite_scalar(lr, "lr")
     if rate <= 0:
-        raise ValueError(f"lr must be a finite number > 0, got {rate}")
+        raise InputError(
+            N_("{name} must be a finite number > 0, got {value}"), name="lr", value=rate
+        )
     n_steps = _check_steps(steps)
     check_name(optimizer, OPTIMIZERS, "optimizer")
     epsilon = check_finite_scalar(eps, "eps")
     if epsilon <= 0:
-        raise ValueError(f"eps must be a finite number > 0, got {epsilon}")
+        raise InputError(
+            N_("{name} must be a finite number > 0, got {value}"), name="eps", value=epsilon
+        )
     if len(betas) != 2:
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        raise InputError(N_("betas must be a pair (beta1, beta2), got {value!r}"), value=betas)
     beta1, beta2 = (check_finite_scalar(b, "betas") for b in betas)
     if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-        raise ValueError(f"betas must both lie in [0, 1), got {betas!r}")
+        raise InputError(N_("betas must both lie in [0, 1), got {value!r}"), value=betas)
 
     k = z.shape[0]
     logits = np.empty((n_steps + 1, k))

@@ -8,7 +8,7 @@ import numpy as np
 
 from .grid import EXPERIMENT, Grid
 from .losses import LOSS_NAMES, loss_and_grad
-from .validation import check_name, check_target
+from .validation import N_, InputTypeError, check_name, check_target
 
 __all__ = ["Surface", "evaluate_surface"]
 
@@ -67,7 +67,9 @@ def evaluate_surface(loss: str, target: int, grid: Grid = EXPERIMENT) -> Surface
     """
     check_name(loss, LOSS_NAMES, "loss")
     if not isinstance(grid, Grid):
-        raise TypeError(f"grid must be a lossnotes.Grid, got {type(grid).__name__}")
+        raise InputTypeError(
+            N_("grid must be a lossnotes.Grid, got {kind}"), kind=type(grid).__name__
+        )
     logits = grid.logits()
     target_index = int(check_target(target, logits[:1, :1]).flat[0])
     values, grad = loss_and_grad(loss, logits, target_index)
