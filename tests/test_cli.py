@@ -173,3 +173,19 @@ def test_library_input_errors_are_worded_in_chinese(capsys):
     assert capsys.readouterr().err == (
         "lossnotes: error: target must be a class index from 0 to 2 (K = 3), got 5\n"
     )
+
+
+def test_argparse_messages_in_chinese_and_left_untouched_afterwards(capsys):
+    import argparse
+
+    from lossnotes.cli import main
+
+    assert main(["--lang", "zh_CN", "table", "--format", "xml"]) == 2
+    assert capsys.readouterr().err == (
+        "lossnotes：错误：参数 --format：无效的选择：'xml'（可选 'markdown', 'csv', 'json'）\n"
+    )
+    assert main(["--lang", "zh_CN", "table", "--bogus"]) == 2
+    assert capsys.readouterr().err == "lossnotes：错误：无法识别的参数：--bogus\n"
+    assert main(["table", "--bogus"]) == 2
+    assert capsys.readouterr().err == "lossnotes: error: unrecognized arguments: --bogus\n"
+    assert argparse._("unrecognized arguments: %s") == "unrecognized arguments: %s"

@@ -7,6 +7,7 @@ out in that language. Errors are one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .losses import LOSS_NAMES
-from .validation import InputError, InputTypeError
+from .validation import N_, InputError, InputTypeError
 from .wording import LANGUAGES, translator
 
 __all__ = ["main"]
@@ -34,6 +35,24 @@ class CommandError(Exception):
     """A problem to report on one line of stderr (exit status 2)."""
 
 
+#: argparse's own messages that reach a reader, marked so they are extracted into
+#: lossnotes.pot and translated there (argparse words them through its module-level ``_``).
+_ARGPARSE_MESSAGES = frozenset({
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("expected at most one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("ignored explicit argument %r"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+})
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one translated line, not usage and a traceback."""
 
@@ -45,6 +64,29 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         raise CommandError(message)
+
+    @contextlib.contextmanager
+    def _argparse_messages(self):
+        """Let argparse word its own messages in the parser's language while it parses."""
+        original = argparse._
+        translate = self._translate
+
+        def _(message: str) -> str:
+            return translate(message) if message in _ARGPARSE_MESSAGES else original(message)
+
+        argparse._ = _
+        try:
+            yield
+        finally:
+            argparse._ = original
+
+    def parse_known_args(self, args=None, namespace=None):
+        with self._argparse_messages():
+            return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args=None, namespace=None):
+        with self._argparse_messages():
+            return super().parse_args(args, namespace)
 
     def _get_formatter(self):
         formatter = super()._get_formatter()
