@@ -6,12 +6,10 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from .figure_style import THEMES, new_figure, signed, style_axes, theme_style
+from .figure_style import figure_setup, new_figure, signed, style_axes, style_colorbar
 from .fonts import font_properties
 from .labels import loss_label, target_label
 from .surface import Surface
-from .validation import check_name
-from .wording import current_language, translator
 
 __all__ = ["EXPLORE_FIXED_LOGITS", "surface_panels"]
 
@@ -37,15 +35,12 @@ def surface_panels(
     columns : int
         Panels per row.
     """
-    lang = current_language() if lang is None else lang
-    check_name(theme, THEMES, "theme")
+    lang, style, _ = figure_setup(lang, theme)
     if not surfaces:
         raise ValueError("surfaces must hold at least one Surface, got none")
     first = surfaces[0]
     if any(s.loss_name != first.loss_name or s.target != first.target for s in surfaces):
         raise ValueError("surfaces must share one loss and one target")
-    _ = translator(lang)
-    style = theme_style(theme)
     text = font_properties(lang, size=9)
     title_font = font_properties(lang, size=12)
     rows = -(-len(surfaces) // columns)
@@ -67,8 +62,7 @@ def surface_panels(
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)
         ax.set_ylabel(_("logit $z_1$ (class 1)"), fontproperties=text, color=style.foreground)
         bar = fig.colorbar(image, ax=ax, shrink=0.9)
-        bar.ax.tick_params(colors=style.foreground, labelsize=8)
-        bar.outline.set_edgecolor(style.foreground)
+        style_colorbar(bar, style, labelsize=8)
         bar.formatter.set_useOffset(False)
     fig.suptitle(
         _("{loss}, target {target}").format(

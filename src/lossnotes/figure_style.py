@@ -24,6 +24,7 @@ __all__ = [
     "new_figure",
     "signed",
     "style_axes",
+    "style_colorbar",
     "theme_style",
 ]
 
@@ -66,6 +67,14 @@ def new_figure(size: tuple[float, float], style: Theme) -> Figure:
     fig.get_layout_engine().set(w_pad=0.1, h_pad=0.08)
     fig.patch.set_facecolor(style.background)
     return fig
+
+
+def style_colorbar(bar, style: Theme, label: str | None = None, font=None, labelsize=None) -> None:
+    """Give a colour bar the scheme's colours and, if given, a label in ``font``."""
+    if label is not None:
+        bar.set_label(label, fontproperties=font, color=style.foreground)
+    bar.ax.tick_params(colors=style.foreground, which="both", labelsize=labelsize)
+    bar.outline.set_edgecolor(style.foreground)
 
 
 def style_axes(ax, style: Theme) -> None:

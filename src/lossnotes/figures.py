@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from .figure_style import THEMES, figure_setup, new_figure, signed, style_axes
+from .figure_style import THEMES, figure_setup, new_figure, signed, style_axes, style_colorbar
 from .fonts import font_properties
 from .labels import loss_label, target_label
 from .surface import Surface
@@ -78,11 +78,7 @@ def loss_heatmaps(
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)
         ax.set_ylabel(_("logit $z_1$ (class 1)"), fontproperties=text, color=style.foreground)
         bar = fig.colorbar(image, ax=ax, shrink=0.9)
-        bar.set_label(
-            _("{loss} loss").format(loss=name), fontproperties=text, color=style.foreground
-        )
-        bar.ax.tick_params(colors=style.foreground)
-        bar.outline.set_edgecolor(style.foreground)
+        style_colorbar(bar, style, _("{loss} loss").format(loss=name), text)
     fig.suptitle(
         _("Target: {target}; logit $z_2$ fixed at {value}").format(
             target=target_label(first.target, lang=lang),

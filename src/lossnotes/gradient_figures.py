@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from .figure_style import figure_setup, new_figure, style_axes
+from .figure_style import figure_setup, new_figure, style_axes, style_colorbar
 from .fonts import font_properties
 from .labels import loss_label, target_label
 from .surface import Surface
@@ -73,10 +73,7 @@ def gradient_norm_maps(
     for ax in axes.ravel()[len(surfaces):]:
         ax.set_visible(False)
     bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.85)
-    bar.set_label(_("gradient norm (all three logits)"), fontproperties=text,
-                  color=style.foreground)
-    bar.ax.tick_params(colors=style.foreground, which="both")
-    bar.outline.set_edgecolor(style.foreground)
+    style_colorbar(bar, style, _("gradient norm (all three logits)"), text)
     return fig
 
 
@@ -123,10 +120,9 @@ def fixed_gradient_exponent_maps(
         _label_axes(ax, lang, style)
         below = bool((values < low).any())
         bar = fig.colorbar(image, ax=ax, shrink=0.9, extend="min" if below else "neither")
-        bar.set_label(_("exponent: $\\log_{10} |\\partial L / \\partial z_2|$"),
-                      fontproperties=text, color=style.foreground)
-        bar.ax.tick_params(colors=style.foreground)
-        bar.outline.set_edgecolor(style.foreground)
+        style_colorbar(
+            bar, style, _("exponent: $\\log_{10} |\\partial L / \\partial z_2|$"), text
+        )
     return fig
 
 
@@ -171,8 +167,6 @@ def gradient_arrows(
         ax.set_title(_title(surface, lang), fontproperties=title_font, color=style.foreground)
         _label_axes(ax, lang, style)
         bar = fig.colorbar(image, ax=ax, shrink=0.9)
-        bar.set_label(_("{loss} loss").format(loss=loss_label(surface.loss_name, lang)),
-                      fontproperties=text, color=style.foreground)
-        bar.ax.tick_params(colors=style.foreground)
-        bar.outline.set_edgecolor(style.foreground)
+        label = _("{loss} loss").format(loss=loss_label(surface.loss_name, lang))
+        style_colorbar(bar, style, label, text)
     return fig

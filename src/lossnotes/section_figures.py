@@ -18,7 +18,7 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
 
 from .closed_forms import Cliff, profile, surface_profile
-from .figure_style import figure_setup, new_figure, style_axes
+from .figure_style import figure_setup, new_figure, style_axes, style_colorbar
 from .fonts import font_properties
 from .grid import FIXED_CLASS
 from .labels import loss_label, target_label
@@ -136,8 +136,5 @@ def colour_scale_figure(
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)
         ax.set_ylabel(_("logit $z_1$ (class 1)"), fontproperties=text, color=style.foreground)
         bar = fig.colorbar(image, ax=ax, shrink=0.9)
-        bar.set_label(_("{loss} loss").format(loss=loss_label("mse", lang)), fontproperties=text,
-                      color=style.foreground)
-        bar.ax.tick_params(colors=style.foreground, which="both")
-        bar.outline.set_edgecolor(style.foreground)
+        style_colorbar(bar, style, _("{loss} loss").format(loss=loss_label("mse", lang)), text)
     return fig

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .descent import Descent, leader_gap
-from .figure_style import figure_setup, minus_signs, new_figure, style_axes
+from .figure_style import figure_setup, minus_signs, new_figure, style_axes, style_colorbar
 from .fonts import font_properties
 from .labels import loss_label
 from .recovery import Recovery
@@ -123,10 +123,7 @@ def descent_paths(
         ax.set_xlabel(xlabel, fontproperties=text, color=style.foreground)
         ax.set_ylabel(ylabel, fontproperties=text, color=style.foreground)
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
-        bar.set_label(_("{loss} loss").format(loss=name), fontproperties=text,
-                      color=style.foreground)
-        bar.ax.tick_params(colors=style.foreground)
-        bar.outline.set_edgecolor(style.foreground)
+        style_colorbar(bar, style, _("{loss} loss").format(loss=name), text)
     fig.suptitle(
         _("Gradient descent paths: start (square), end (dot)"),
         fontproperties=title_font, color=style.foreground,
