@@ -257,3 +257,75 @@ def test_mse_on_logits_against_the_reference(dtype):
         assert close(loss, mp.fsum(x * x for x in exact) / 3, dtype), z
         for j in range(3):
             assert close(grad[j], 2 * exact[j] / 3, dtype), (z, j)
+
+
+def _check_batch(z: np.ndarray, t: int) -> None:
+    """Every sample of a batch (one chunk) against the reference, for every function."""
+    ce, ce_grad = loss_and_grad("cross_entropy", z, t)
+    mse_loss, mse_g = loss_and_grad("mse", z, t)
+    for i, row in enumerate(z):
+        ref = reference(row, t)
+        assert close(ce[i], ref["ce"], np.float64), (row.tolist(), ce[i])
+        assert close(mse_loss[i], ref["mse"], np.float64), (row.tolist(), mse_loss[i])
+        for j in range(z.shape[1]):
+            assert close(ce_grad[i, j], ref["ce_grad"][j], np.float64), (row.tolist(), j)
+            assert close(mse_g[i, j], ref["mse_grad"][j], np.float64), (row.tolist(), j)
+
+
+@pytest.mark.parametrize(
+    ("rows", "t", "shift"),
+    [
+        # the target is the reference: no logit exceeds it by hundreds
+        ([[10.0, -10.0, -1000.0], [0.0, 3.0, 200.0]], 0, "target"),
+        # the note's bad start: the target held far below; class 0 is never below it
+        ([[10.0, -10.0, -1000.0], [3.0, 5.0, -900.0], [-7.5, 9.0, -1e6]], 2, "class"),
+        # class 0 is the first class never below the target, and class 1 never below it
+        ([[-1000.0, 0.0, 2.0], [-3.0, 0.0, -2.0]], 0, "class"),
+        # the target wins one sample and loses another by 1000: no class is never below it
+        ([[10.0, -10.0, -1000.0], [0.0, 0.0, 5.0]], 2, "max"),
+        # class 0 is never below the target, but class 1 exceeds class 0 by 500
+        ([[0.0, 500.0, -1000.0], [1.0, 1.0, -1000.0]], 2, "max"),
+        # a target of -inf beside a class of -inf: the max shift, an infinite loss
+        ([[-np.inf, 0.0, -np.inf], [1.0, 2.0, -2000.0]], 2, "max"),
+    ],
+)
+def test_each_shift_of_a_chunk_against_the_reference(rows, t, shift, monkeypatch):
+    import lossnotes.losses as losses
+
+    taken = []
+    for name in ("_class_shift", "_max_shift"):
+        original = getattr(losses, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            taken.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(losses, name, spy)
+    _check_batch(np.array(rows, dtype=np.float64), t)
+    expected = {"target": [], "class": ["_class_shift"] * 2, "max": None}[shift]
+    if expected is None:
+        assert taken and taken[-1] == "_max_shift" and taken.count("_max_shift") == 2
+    else:
+        assert taken == expected
+
+
+def test_underflowing_and_subnormal_exponentials_against_the_reference():
+    # a plane all below the underflow threshold is filled with zeros; one whose results
+    # are subnormal is exponentiated; both agree with the reference
+    rows = np.array([[0.0, -720.0, -1000.0], [0.0, -744.9, -745.2], [0.0, -740.0, -1e300]])
+    for t in range(3):
+        _check_batch(rows, t)
+    assert float(cross_entropy_grad(rows, 0)[1, 1]) == pytest.approx(np.exp(-744.9), rel=0.2)
+    assert cross_entropy_grad(rows, 0)[0, 1] == pytest.approx(np.exp(-720.0), rel=1e-12)
+
+
+def test_invalid_values_found_on_every_shift():
+    for rows, t in [
+        ([[np.inf, 0.0, -1000.0]], 2),  # +inf in the class the shift would use
+        ([[10.0, -10.0, -1000.0], [0.0, np.nan, -1000.0]], 2),
+        ([[10.0, -10.0, -1000.0], [-np.inf, -np.inf, -np.inf]], 2),
+    ]:
+        with pytest.raises(ValueError, match="logits"):
+            loss_and_grad("cross_entropy", rows, t)
+        with pytest.raises(ValueError, match="logits"):
+            loss_and_grad("mse", rows, t)
