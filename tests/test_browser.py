@@ -357,3 +357,34 @@ def test_figures_follow_the_colour_scheme(site: Path, server: str, browser, lang
             assert max(abs(a - b) for a, b in zip(corner, page, strict=True)) <= 3, (where, report)
         if scheme == "dark":
             assert set(report["filters"]) <= {"none"}, (where, report["filters"])
+
+
+_FIGURE_POSITION = """(id) => {
+  const named = document.getElementById(id);
+  const pair = [named, named.nextElementSibling];
+  return pair.map((figure) => {
+    const box = figure.getBoundingClientRect();
+    return {dark: figure.classList.contains('only-dark'), shown: box.height > 0,
+            top: box.top, bottom: box.bottom};
+  }).concat([{viewport: window.innerHeight, scroll: window.scrollY}]);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_link_to_a_figure_lands_on_the_copy_the_reader_sees(server: str, browser,
+                                                             scheme: str) -> None:
+    session = Visit(browser, color_scheme=scheme)
+    try:
+        session.page.goto(f"{server}/en/experiment.html#fig-target-2", wait_until="load")
+        session.page.wait_for_function("document.readyState === 'complete'")
+        light, dark, view = session.page.evaluate(_FIGURE_POSITION, "fig-target-2")
+        assert not session.errors, "\n".join(session.errors)
+    finally:
+        session.close()
+    assert not light["dark"] and dark["dark"], (light, dark)
+    seen = dark if scheme == "dark" else light
+    hidden = light if scheme == "dark" else dark
+    assert seen["shown"] and not hidden["shown"], (light, dark)
+    # the figure the reader sees is at the top of the window, not the page's start
+    assert view["scroll"] > 500, view
+    assert -2 <= seen["top"] <= 0.25 * view["viewport"], (seen, view)

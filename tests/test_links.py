@@ -277,3 +277,49 @@ def test_theme_interface_speaks_the_edition_language(site: Path, lang: str) -> N
         assert text in html, f"{lang}: interface string {text!r} missing"
     for text in INTERFACE[other][:4]:
         assert text not in html, f"{lang}: interface string {text!r} of the other edition"
+
+
+def test_a_changed_glossary_changes_the_build_configuration(tmp_path) -> None:
+    """Editing only a glossary makes Sphinx write every page again, and so re-index them."""
+    from sphinx.builders.html._build_info import BuildInfo
+    from sphinx.config import Config
+
+    site = _site_extension()
+    registered: dict[str, object] = {}
+
+    class App:  # records what the extension's setup() registers
+        def add_config_value(self, name, default, rebuild, types=frozenset()):
+            registered[name] = rebuild
+
+        def connect(self, event, handler, priority=500):
+            registered.setdefault(event, []).append(handler.__name__)
+
+        def add_search_language(self, cls):
+            pass
+
+    site.setup(App())
+    assert registered["site_search_glossary"] == "html"
+    assert "_record_glossary" in registered["config-inited"]
+
+    search_only = tmp_path / "search_glossary.tsv"
+    terminology = tmp_path / "glossary.tsv"
+    search_only.write_bytes(site.GLOSSARY.read_bytes())
+    terminology.write_bytes(site.TERMINOLOGY.read_bytes())
+    assert site.glossary_digest(search_only, terminology) == site.glossary_digest()
+
+    def build_info(digest: str) -> BuildInfo:
+        config = Config({"site_search_glossary": digest})
+        config.add("site_search_glossary", "", "html", frozenset({str}))
+        return BuildInfo(config, config_categories=frozenset({"html"}))
+
+    before = build_info(site.glossary_digest(search_only, terminology))
+    with search_only.open("a", encoding="utf-8") as handle:
+        handle.write("反向传播\tbackpropagation\n")
+    after_search = site.glossary_digest(search_only, terminology)
+    terminology.write_text(
+        terminology.read_text(encoding="utf-8") + "softmax2\tsoftmax\t软最大\n", encoding="utf-8"
+    )
+    after_both = site.glossary_digest(search_only, terminology)
+    assert len({before.config_hash, build_info(after_search).config_hash,
+                build_info(after_both).config_hash}) == 3
+    assert before == build_info(site.glossary_digest())  # unchanged files: nothing to redo

@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -442,6 +443,20 @@ class SearchChineseSegmented(SearchChinese):
         return words + english
 
 
+def glossary_digest(path: Path = GLOSSARY, terminology: Path = TERMINOLOGY) -> str:
+    """A digest of the two files the Chinese search index is built with."""
+    digest = hashlib.sha256()
+    for source in (terminology, path):
+        digest.update(source.read_bytes() if source.is_file() else b"")
+    return digest.hexdigest()[:16]
+
+
+def _record_glossary(app: Sphinx, config: Any) -> None:
+    # An "html" config value: when a glossary changes, Sphinx sees a changed
+    # configuration and writes every page again, which rebuilds the search index.
+    config.site_search_glossary = glossary_digest()
+
+
 def _check_jieba(app: Sphinx, config: Any) -> None:
     if (config.language or "").startswith("zh"):
         try:
@@ -455,8 +470,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("site_edition_excludes", {}, "env", types=frozenset({dict}))
     app.add_config_value("site_baseurl", "", "html", types=frozenset({str}))
     app.add_config_value("site_edition_paths", {}, "html", types=frozenset({dict}))
+    app.add_config_value("site_search_glossary", "", "html", types=frozenset({str}))
     app.connect("config-inited", _exclude_per_edition)
     app.connect("config-inited", _check_jieba)
+    app.connect("config-inited", _record_glossary)
     app.connect("config-inited", _read_the_docs)
     app.connect("config-inited", _edition_baseurl)
     app.connect("builder-inited", _copy_mathjax)
@@ -472,6 +489,7 @@ __all__ = [
     "edition_pages",
     "edition_url",
     "executed_notebook",
+    "glossary_digest",
     "mathjax_source",
     "notebook_with_outputs",
     "read_glossary",
