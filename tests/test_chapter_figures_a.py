@@ -190,10 +190,14 @@ def test_format_value():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_tables(lang):
-    text = lse_table(lse_rows([(0.0, 0.0, 1000.0)]), lang=lang)
+    text = lse_table(lse_rows([(0.0, 0.0, 1000.0), (10.0, -10.0, -1000.0)]), lang=lang)
     lines = text.strip().splitlines()
-    assert len(lines) == 3 and lines[2].startswith("| (0, 0, 1000) | inf | inf | 1000 |")
-    assert ("stable lse" in lines[0]) == (lang == "en")
+    # one column per logit vector, one row per formula
+    assert len(lines) == 8 and lines[0].endswith("| (0, 0, 1000) | (10, \u221210, \u22121000) |")
+    cells = [line.strip("| ").split(" | ") for line in lines[2:]]
+    assert [row[1] for row in cells] == ["inf", "inf", "1000", "inf", "inf", "1000"]
+    assert cells[5][2] == format_value(float(lossnotes.cross_entropy([10.0, -10.0, -1000.0], 0)))
+    assert (cells[2][0] == "stable lse") == (lang == "en")
     grid = lossnotes.Grid(resolution=5)
     counts = {(-1000.0, "cross_entropy", 2, d): outcome_counts("cross_entropy", 2, grid, d)
               for d in DTYPES}

@@ -117,11 +117,23 @@ def test_markdown_table_in_both_languages():
     stats = comparison()
     en = comparison_table(stats, lang="en")
     zh = comparison_table(stats, lang="zh_CN")
-    assert en.splitlines()[0].startswith("| Loss | Target |")
-    assert "交叉熵" in zh and "均方误差" in zh and "Loss" not in zh
-    for s in stats:
-        assert format_statistic("vanishing_share", s.vanishing_share) in en
-        assert format_statistic("loss_min", s.loss_min) in zh
+    assert en.splitlines()[0] == (
+        "| Measure | Cross-entropy, class 0 | MSE, class 0 | Cross-entropy, class 2 (fixed logit)"
+        " | MSE, class 2 (fixed logit) |"
+    )
+    assert zh.splitlines()[0] == (
+        "| 统计量 | 交叉熵，类别 0 | 均方误差，类别 0 | 交叉熵，类别 2（固定 logit）"
+        " | 均方误差，类别 2（固定 logit） |"
+    )
+    rows = {line.split(" | ")[0][2:]: line.strip("| ").split(" | ")[1:]
+            for line in en.splitlines()[2:]}
+    assert rows["Share with gradient norm < 1e-6"] == [
+        format_statistic("vanishing_share", s.vanishing_share) for s in stats
+    ]
+    assert rows["Loss min"] == ["2.061e-9", "2.832e-18", "990.7", "0.5"]
+    zh_rows = [line.split(" | ")[0][2:] for line in zh.splitlines()[2:]]
+    assert zh_rows[0] == "损失最小值" and zh_rows[5] == "梯度范数 < 1e-6 的比例"
+    assert len(zh_rows) == len(rows) == 8
 
 
 def test_format_statistic():

@@ -18,8 +18,9 @@ from typing import ClassVar
 import pytest
 
 import lossnotes
-from lossnotes.labels import loss_label, target_label
+from lossnotes.labels import loss_label, statistic_label, target_label
 from lossnotes.tables import format_statistic
+from lossnotes.wording import translator
 
 pytestmark = pytest.mark.build
 
@@ -146,13 +147,20 @@ def test_chinese_figures_differ_from_english_ones(site):
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_comparison_table_shows_what_lossnotes_computes(site, lang):
     page = parse(site / lang / "experiment.html")
-    table = next(t for t in page.tables if len(t) == 5)
+    table = next(t for t in page.tables if len(t) == 1 + len(lossnotes.STATISTICS))
     statistics = lossnotes.comparison(targets=(0, 2), losses=("cross_entropy", "mse"))
-    for row, s in zip(table[1:], statistics, strict=True):
-        assert row[0] == loss_label(s.loss_name, lang)
-        assert row[1] == target_label(s.target, lang=lang)
-        expected = [format_statistic(f, getattr(s, f)) for f in lossnotes.STATISTICS]
-        assert row[2:] == expected
+    # one column per surface, one row per statistic
+    _ = translator(lang)
+    assert table[0][1:] == [
+        _("{loss}, {target}").format(loss=loss_label(s.loss_name, lang),
+                                     target=target_label(s.target, lang=lang))
+        for s in statistics
+    ]
+    for row, field in zip(table[1:], lossnotes.STATISTICS, strict=True):
+        assert row[0] == statistic_label(field, lang)
+        assert row[1:] == [format_statistic(field, getattr(s, field)) for s in statistics]
+    if lang == "zh_CN":
+        assert table[0][1] == "交叉熵，类别 0" and table[1][0] == "损失最小值"
 
 
 def _looks_english(text: str) -> bool:

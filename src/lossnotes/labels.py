@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .comparison import STATISTICS
+from .comparison import STATISTICS, VANISHING_THRESHOLD
 from .losses import LOSS_NAMES
 from .validation import check_name
 from .wording import translator
@@ -30,6 +30,12 @@ def target_label(target: int, fixed_class: int = 2, lang: str | None = None) -> 
     return _("class {index}").format(index=target)
 
 
+def _power_of_ten(value: float) -> str:
+    """``1e-06`` -> ``"1e-6"``, as the tables write numbers."""
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def statistic_label(field: str, lang: str | None = None) -> str:
     """The column heading of a comparison statistic."""
     check_name(field, STATISTICS, "statistic")
@@ -40,7 +46,9 @@ def statistic_label(field: str, lang: str | None = None) -> str:
         "grad_norm_min": _("Gradient norm min"),
         "grad_norm_median": _("Gradient norm median"),
         "grad_norm_max": _("Gradient norm max"),
-        "vanishing_share": _("Share with gradient norm < 1e-6"),
+        "vanishing_share": _("Share with gradient norm < {threshold}").format(
+            threshold=_power_of_ten(VANISHING_THRESHOLD)
+        ),
         "max_jump_share": _("Largest jump between neighbours (share of loss range)"),
         "nonfinite": _("Non-finite values"),
     }

@@ -63,16 +63,27 @@ def comparison_table(
     Parameters
     ----------
     statistics : sequence of SurfaceStatistics
-        One row each, as :func:`lossnotes.comparison.comparison` returns them.
+        The surfaces compared, as :func:`lossnotes.comparison.comparison`
+        returns them.
     fmt : {"markdown", "csv", "json"}
-        Markdown has translated headings and formatted numbers (for the pages);
-        CSV and JSON carry the field names and full-precision numbers.
+        Markdown has one column per surface and one row per statistic, with
+        translated headings and formatted numbers (for the pages and a terminal:
+        a few narrow columns read well in either language). CSV and JSON have
+        one record per surface with the field names and full-precision numbers.
     lang : {"en", "zh_CN"}, optional
         Language of the Markdown headings; defaults to the build's language.
 
     Returns
     -------
     str
+
+    Examples
+    --------
+    >>> from lossnotes import Grid, comparison
+    >>> from lossnotes.tables import comparison_table
+    >>> stats = comparison(Grid(resolution=8), targets=(0,), losses=("cross_entropy", "mse"))
+    >>> print(comparison_table(stats, lang="en").splitlines()[0])
+    | Measure | Cross-entropy, class 0 | MSE, class 0 |
     """
     check_name(fmt, TABLE_FORMATS, "fmt")
     if fmt == "json":
@@ -86,16 +97,18 @@ def comparison_table(
             writer.writerow({k: repr(v) if isinstance(v, float) else v for k, v in row.items()})
         return out.getvalue()
     _ = translator(lang)
-    header = [_("Loss"), _("Target"), *(statistic_label(f, lang) for f in STATISTICS)]
+    header = [_("Measure")] + [
+        _("{loss}, {target}").format(
+            loss=loss_label(s.loss_name, lang), target=target_label(s.target, lang=lang)
+        )
+        for s in statistics
+    ]
     lines = [
         "| " + " | ".join(_escape(h) for h in header) + " |",
-        "|" + "|".join([":--", ":--", *(["--:"] * len(STATISTICS))]) + "|",
+        "|" + "|".join([":--", *(["--:"] * len(statistics))]) + "|",
     ]
-    for s in statistics:
-        cells = [
-            loss_label(s.loss_name, lang),
-            target_label(s.target, lang=lang),
-            *(format_statistic(f, getattr(s, f)) for f in STATISTICS),
-        ]
+    for field in STATISTICS:
+        cells = [statistic_label(field, lang)]
+        cells += [format_statistic(field, getattr(s, field)) for s in statistics]
         lines.append("| " + " | ".join(_escape(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
