@@ -81,7 +81,7 @@ def comparison_table(
     --------
     >>> from lossnotes import Grid, comparison
     >>> from lossnotes.tables import comparison_table
-    >>> stats = comparison(Grid(resolution=8), targets=(0,), losses=("cross_entropy", "mse"))
+    >>> stats = comparison(targets=(0,), grid=Grid(resolution=8))
     >>> print(comparison_table(stats, lang="en").splitlines()[0])
     | Measure | Cross-entropy, class 0 | MSE, class 0 |
     """
