@@ -23,9 +23,29 @@ author = "the lossnotes developers"
 copyright = "2026, the lossnotes developers"
 release = "0.1.0"
 
-extensions = ["myst_nb"]
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 nitpicky = True
+
+# -- API reference -------------------------------------------------------------
+# numpy-style docstrings (scipy.special's conventions), read by napoleon. Types stay the
+# docstrings' plain words ("array_like, shape (..., K)"), not cross-references; the
+# signatures show no annotations, which the docstrings already spell out.
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_param = False
+napoleon_use_rtype = False
+napoleon_use_ivar = True
+autodoc_typehints = "none"
+autodoc_member_order = "bysource"
+# The API reference lists its modules itself: no separate module index page.
+html_domain_indices = False
+# Attribute types ("ndarray, shape (n, n)") are words, not classes; and scipy's
+# documentation, named in "See also", is not linked from an offline build.
+nitpick_ignore_regex = [
+    ("py:class", r"ndarray|shape|array_like|optional|n|K|\d+|steps \+ 1"),
+    ("py:obj", r"scipy\.special\..*"),
+]
 
 # -- Languages ---------------------------------------------------------------
 language = "en"
@@ -187,8 +207,45 @@ def _share_glue_data_with_translations() -> None:
     directives.retrieve_glue_data = _retrieve_glue_data
 
 
+def _docstring_locations(app, doctree, docname) -> None:
+    """Catalog locations of docstring text: the .py file and its line, for the translator.
+
+    autodoc marks its text as coming from "<file>.py:docstring of <name>", a source with
+    spaces that gettext's location comments cannot hold.
+    """
+    if app.builder.name != "gettext":
+        return
+    import importlib
+    import inspect
+
+    def first_line(name: str) -> int | None:
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            try:
+                for attr in parts[cut:]:
+                    obj = getattr(obj, attr)
+                return inspect.getsourcelines(obj)[1]
+            except (AttributeError, OSError, TypeError):
+                return None
+        return None
+
+    for node in doctree.findall(nodes.Element):
+        path, marker, name = (node.source or "").partition(":docstring of ")
+        if not marker:
+            continue
+        start = first_line(name)
+        node.source = path
+        if start is not None and node.line is not None:
+            node.line = start + node.line
+
+
 def setup(app):
     app.add_transform(_KeepOutputsAndEquationsOutOfCatalogs)
+    app.connect("doctree-resolved", _docstring_locations)
     _share_glue_data_with_translations()
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _per_edition_output_folder, priority=900)

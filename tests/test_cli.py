@@ -120,11 +120,16 @@ def test_chinese_error_and_help(capsys):
     assert status == 0
     assert out.startswith("用法：lossnotes")
     assert "显示此帮助并退出" in out and "示例：" in out
+    # section headings end with the full-width colon, in every command's help
+    assert "\n选项：\n" in out and "\n命令：\n" in out and ":\n" not in out
+    status, out, _ = run(capsys, "--lang", "zh_CN", "descend", "--help")
+    assert status == 0 and "\n选项：\n" in out and ":\n" not in out
 
 
 def test_help_lists_examples(capsys):
     status, out, _ = run(capsys, "--help")
     assert status == 0
+    assert "\noptions:\n" in out and "\ncommands:\n" in out
     assert "lossnotes descend --loss cross_entropy --start 0 0 -1000" in out
     status, out, _ = run(capsys, "surface", "--help")
     assert status == 0 and "--values FILE" in out

@@ -7,6 +7,7 @@ with the same command as ``make html``.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from typing import ClassVar
 import pytest
 
 import lossnotes
+import lossnotes.descent
 from lossnotes.labels import loss_label, statistic_label, target_label
 from lossnotes.tables import format_statistic
 from lossnotes.wording import translator
@@ -44,6 +46,11 @@ class _Page(HTMLParser):
         self.cells: set[str] = set()
         self.blocks: list[str] = []
         self._stack: list[tuple[str, bool]] = []  # (tag, inside code/output/math)
+        # Open elements whose text is code, not prose: inline code and the names and types
+        # of an API reference's parameter lists. Their text is left out of the blocks.
+        self._code: list[bool] = []
+        self._field_lists = 0
+        self._dl_kinds: list[int] = []  # 1 for each open <dl class="field-list">, else 0
         self._text: list[list[str]] = []
         self._in_main = 0
         self._glue_depth = 0
@@ -61,8 +68,9 @@ class _Page(HTMLParser):
         if tag in ("br", "hr", "meta", "link", "input", "wbr"):
             return
         skip = self._skipping() or tag in ("pre", "code", "script", "style") or any(
-            c in classes for c in ("cell_input", "cell_output", "math", "highlight", "headerlink")
-        )
+            c in classes
+            for c in ("cell_input", "cell_output", "math", "highlight", "headerlink", "sig")
+        )  # "sig": an API signature such as lossnotes.losses.mse(logits, target), code
         if "math" in classes and tag == "div":
             self.math += 1
         if tag == "main" or "body" in classes or a.get("role") == "main":
@@ -75,12 +83,22 @@ class _Page(HTMLParser):
         if tag == "tr" and self.tables:
             self.tables[-1].append([])
         self._stack.append((tag, skip))
+        if tag == "dl":
+            self._dl_kinds.append(int("field-list" in classes))
+            self._field_lists += self._dl_kinds[-1]
+        code = tag in ("code", "pre") or "math" in classes or (
+            self._field_lists > 0 and tag in ("strong", "em")
+        )
+        self._code.append(code)
         if tag in self.TEXT_BLOCKS or tag in ("td", "th"):
             self._text.append([])
 
     def handle_endtag(self, tag):
         while self._stack:
             open_tag, skip = self._stack.pop()
+            self._code.pop()
+            if open_tag == "dl":
+                self._field_lists -= self._dl_kinds.pop()
             if self._glue_depth and len(self._stack) < self._glue_depth:
                 self.glued.append("".join(self._glue_text).strip())
                 self._glue_depth = 0
@@ -99,7 +117,7 @@ class _Page(HTMLParser):
     def handle_data(self, data):
         if self._glue_depth:
             self._glue_text.append(data)
-        if self._text:  # table cells of outputs count too; skipped blocks are not reported
+        if self._text and not any(self._code):  # table cells of outputs count too
             self._text[-1].append(data)
 
 
@@ -144,6 +162,36 @@ def test_chinese_figures_differ_from_english_ones(site):
     assert en and zh and not (en & zh)
 
 
+#: Names a module's ``__all__`` re-exports for convenience; the API reference documents them
+#: where they are defined (``THEMES``: the figures' colour themes, from figure_style).
+REEXPORTED = {"figures": {"THEMES"}}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_api_reference_documents_the_library(site, lang):
+    html = (site / lang / "api.html").read_text(encoding="utf-8")
+    for module in ("softmax", "losses", "validation", "grid", "surface", "comparison", "naive",
+                   "closed_forms", "descent", "figures", "tables"):
+        names = getattr(importlib.import_module(f"lossnotes.{module}"), "__all__", None)
+        for name in set(names or ()) - REEXPORTED.get(module, set()):
+            assert f'id="lossnotes.{module}.{name}"' in html, f"{lang}: {module}.{name}"
+    assert 'id="lossnotes.figure_style.THEMES"' in html
+    # the command line's help, printed at build time in the edition's language
+    cli = (site / lang / "cli.html").read_text(encoding="utf-8")
+    if lang == "en":
+        assert "usage: lossnotes" in cli and "commands:" in cli
+    else:
+        assert "用法：lossnotes" in cli and "命令：" in cli
+    run = lossnotes.descent.descend("cross_entropy", [0.0, 0.0, -1000.0], 2, 1.0, 5000)
+    assert cli.count("lossnotes descend") >= 2
+    assert f'"recovered_at": {run.recovered_at}' in cli and run.recovered_at > 0
+    # the docstrings' examples are shown as code, and their Notes and Parameters are
+    # translated in the Chinese edition (a test of every paragraph follows)
+    assert html.count('class="highlight-pycon') + html.count("doctest") > 10
+    if lang == "zh_CN":
+        assert "参数" in html and "返回" in html
+
+
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_comparison_table_shows_what_lossnotes_computes(site, lang):
     page = parse(site / lang / "experiment.html")
@@ -179,6 +227,24 @@ def test_every_chinese_paragraph_is_translated(site):
                 if _looks_english(" ".join(row)):
                     untranslated.append(f"{path.name}: table row {' | '.join(row)[:80]}")
     assert not untranslated, "untranslated in the Chinese edition:\n" + "\n".join(untranslated)
+
+
+#: Markup that only shows in the text when a translation broke it: reST inline code or a
+#: role left unparsed (in Chinese, ``code`` needs a space or punctuation around it), or a
+#: MyST role left as text.
+_RAW_MARKUP = re.compile(
+    r"``|:(?:func|class|data|mod|math|meth|attr|exc|obj|doc|ref):`|\{[a-z:]+\}`"
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_no_markup_shows_as_text(site, lang):
+    leaks = []
+    for path in pages(site / lang):
+        page = parse(path)
+        leaks += [f"{path.name}: {block[:100]}" for block in page.blocks
+                  if block not in page.cells and _RAW_MARKUP.search(block)]
+    assert leaks == []
 
 
 def test_glued_values_and_equations_survive_translation(site):

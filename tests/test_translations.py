@@ -38,6 +38,17 @@ def test_catalog_is_fully_translated_with_no_fuzzy_entry(path):
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=IDS)
+def test_every_location_names_a_source_file(path):
+    """A translator can open the page or the docstring that a message comes from."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    places = [place for message in catalog if message.id for place, _ in message.locations]
+    assert places
+    missing = sorted({p for p in places if not (build_site.ROOT / p).is_file()})
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=IDS)
 def test_catalog_passes_the_msgfmt_checks(path):
     assert build_site.catalog_problems(path) == []
 
@@ -98,6 +109,12 @@ def test_catalog_follows_the_glossary(path):
         ("Call `lossnotes.mse`.", "调用 `lossnotes.ce`。"),
         ("$$a = b$$", "$$a=b$$"),
         ("Two values {glue:text}`a` and {glue:text}`a`.", "数值{glue:text}`a`。"),
+        # the reStructuredText of the API reference's docstrings
+        ("As for :func:`softmax`.", "同 `softmax`。"),
+        ("As for :func:`softmax`.", "同 :func:`log_softmax`。"),
+        ("See :func:`~lossnotes.losses.mse`.", "见 :func:`lossnotes.losses.mse`。"),
+        ("Returns ``z - m``.", "返回 ``z-m``。"),
+        ("With :math:`p_t`.", "使用 :math:`p_k`。"),
     ],
 )
 def test_markup_check_catches_a_damaged_translation(msgid, msgstr):
@@ -112,6 +129,8 @@ def test_markup_check_catches_a_damaged_translation(msgid, msgstr):
         ("See {doc}`experiment`.", "见{doc}`实验页面 <experiment>`。"),
         ("With $z_0$ and $$x^2$$ and `code`.", "`code`、$$x^2$$ 与 $z_0$。"),
         ("See [the note](https://example.org/note).", "见[笔记](https://example.org/note)。"),
+        ("As for :func:`softmax`; ``-inf`` allowed.", "同 :func:`softmax`；允许 ``-inf``。"),
+        ("One of :data:`lossnotes.LOSS_NAMES`.", "取 :data:`lossnotes.LOSS_NAMES` 之一。"),
     ],
 )
 def test_markup_check_accepts_a_faithful_translation(msgid, msgstr):
@@ -121,7 +140,7 @@ def test_markup_check_accepts_a_faithful_translation(msgid, msgstr):
 def test_markup_tokens_name_what_they_found():
     tokens = build_site.markup_tokens(
         "At {glue:text}`ce_max:.3g`, see {ref}`the table <comparison>` and "
-        "[the note](https://example.org/n); $p_k$ and `mse`."
+        "[the note](https://example.org/n); $p_k$ and `mse`; as :func:`~lossnotes.mse`."
     )
     assert tokens == {
         "{glue:text}`ce_max:.3g`": 1,
@@ -129,6 +148,7 @@ def test_markup_tokens_name_what_they_found():
         "link: https://example.org/n": 1,
         "$p_k$": 1,
         "`mse`": 1,
+        ":func:`~lossnotes.mse`": 1,
     }
 
 

@@ -61,6 +61,13 @@ def sphinx_command(
 #: Lines every notebook kernel prints at start-up (ipykernel's own log, not a cell's output).
 KERNEL_NOISE = ("Kernel is running over TCP without encryption",)
 
+
+def _without_kernel_noise(output: str) -> str:
+    return "".join(
+        line for line in output.splitlines(keepends=True)
+        if not any(noise in line for noise in KERNEL_NOISE)
+    )
+
 REDIRECT = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -149,10 +156,7 @@ def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES) -> int:
     for lang, log, proc in jobs:
         code = proc.wait()
         log.seek(0)
-        output = "".join(
-            line for line in log.read().splitlines(keepends=True)
-            if not any(noise in line for noise in KERNEL_NOISE)
-        )
+        output = _without_kernel_noise(log.read())
         log.close()
         if output.strip():
             sys.stdout.write(f"--- {lang} ---\n{output}")
@@ -230,9 +234,12 @@ def build_gettext(build_dir: Path, source: Path = DOCS) -> int:
     cmd = sphinx_command(
         "gettext", "en", pot_dir, build_dir / "doctrees" / "gettext", source=source
     )
-    code = subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
-    if code:
-        return code
+    result = subprocess.run(cmd, cwd=ROOT, env=build_environment(), capture_output=True,
+                            text=True)
+    sys.stdout.write(_without_kernel_noise(result.stdout))
+    sys.stderr.write(_without_kernel_noise(result.stderr))
+    if result.returncode:
+        return result.returncode
     for pot in pot_dir.glob("*.pot"):
         _locations_from_root(pot)
     extract_library_messages(pot_dir)
@@ -268,7 +275,39 @@ def update_po(build_dir: Path, catalogs: Sequence[str] = (), locale: Path = LOCA
             "-p", str(pot_dir), "-d", str(locale),
             *(arg for lang in LANGUAGES if lang != "en" for arg in ("-l", lang)),
         ]
-        return subprocess.run(cmd, cwd=ROOT).returncode
+        code = subprocess.run(cmd, cwd=ROOT).returncode
+        if code:
+            return code
+        for lang in LANGUAGES:
+            for pot in sorted(pot_dir.glob("*.pot")):
+                po = locale / lang / "LC_MESSAGES" / f"{pot.stem}.po"
+                if lang != "en" and po.is_file() and _refresh_locations(po, pot):
+                    print(f"Locations: {po}")
+        return 0
+
+
+def _refresh_locations(po: Path, pot: Path) -> bool:
+    """Give a catalog its template's locations and flags; return whether the file changed.
+
+    sphinx-intl rewrites a catalog only when its set of messages changes, so a message
+    that moved would keep pointing at its old line, or at a folder that no longer exists.
+    The creation date stays as it was: an unchanged catalog stays byte for byte the same.
+    """
+    import io
+
+    from babel.messages.pofile import write_po
+    from sphinx_intl import catalog as intl
+
+    catalog = intl.load_po(str(po))
+    created = catalog.creation_date
+    intl.update_with_fuzzy(catalog, intl.load_po(str(pot)))
+    catalog.creation_date = created
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)  # sphinx-intl's own line width
+    if buffer.getvalue() == po.read_bytes():
+        return False
+    po.write_bytes(buffer.getvalue())
+    return True
 
 
 TRANSLATED_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "en")
@@ -340,6 +379,10 @@ def stats() -> int:
 
 #: A MyST role: ``{name}`content` `` (any number of backticks).
 _ROLE = re.compile(r"\{([A-Za-z][\w:+.-]*)\}(`+)(.+?)(?<!`)\2(?!`)", re.DOTALL)
+#: A reStructuredText role, as in the docstrings of the API reference: ``:func:`softmax` ``.
+_REST_ROLE = re.compile(
+    r"(?<![\w`:]):([A-Za-z][\w+.-]*(?::[A-Za-z][\w+.-]*)?):(`+)(.+?)(?<!`)\2(?!`)", re.DOTALL
+)
 #: ``title <target>`` inside a role.
 _TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 #: A Markdown link or image ``[text](target)``, and an autolink ``<scheme://...>``.
@@ -357,7 +400,8 @@ def markup_tokens(text: str) -> Counter:
 
     MyST roles (a ``{glue:text}`name:.3g` `` stays whole; a cross-reference such as
     ``{doc}`experiment` `` or ``{ref}`a title <target>` `` keeps its target, and its
-    title may be translated), link targets, ``$...$`` and
+    title may be translated), the reStructuredText roles of docstrings (``:func:`mse` ``
+    stays whole), link targets, ``$...$`` and
     ``$$...$$`` math, and inline code. Returns a multiset of tokens such as
     ``"{glue:text}`n_classes`"``, ``"{doc}`<experiment>`"``, ``"link: https://..."`` or
     ``"$z_0$"``.
@@ -374,6 +418,12 @@ def markup_tokens(text: str) -> Counter:
         return " "
 
     rest = _ROLE.sub(role, text)
+
+    def rest_role(match: re.Match) -> str:  # a docstring's role stays whole
+        tokens[f":{match.group(1)}:`{match.group(3)}`"] += 1
+        return " "
+
+    rest = _REST_ROLE.sub(rest_role, rest)
     for pattern, label in ((_LINK, "link: "), (_AUTOLINK, "link: ")):
         for match in pattern.finditer(rest):
             tokens[label + match.group(1)] += 1

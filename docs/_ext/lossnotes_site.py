@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import re
@@ -457,6 +458,39 @@ def _record_glossary(app: Sphinx, config: Any) -> None:
     config.site_search_glossary = glossary_digest()
 
 
+def _keep_index_entries_on_rebuild() -> None:
+    """Restore the index entries of unchanged pages when Sphinx reloads its search index.
+
+    On an incremental build Sphinx 9.0.4 reads the previous ``searchindex.js`` back
+    (``IndexBuilder.load``) and re-indexes only the pages it writes again, but it does not
+    read back the ``indexentries`` (here: the API reference's functions): after a rebuild
+    that leaves the API page alone, searching for ``mse_grad`` would no longer offer its
+    entry. The frozen form keeps the entries lower-cased with a "main" flag, which is also
+    all that the next freeze writes, so the restored index is byte for byte the same.
+    """
+    from sphinx.search import IndexBuilder
+
+    if getattr(IndexBuilder.load, "_lossnotes", False):
+        return
+    original = IndexBuilder.load
+
+    def load(self, stream, format):
+        text = stream.read()
+        original(self, io.StringIO(text) if isinstance(text, str) else io.BytesIO(text), format)
+        frozen = (self.formats[format] if isinstance(format, str) else format).loads(text)
+        docnames = frozen["docnames"]
+        restored: dict[str, list[tuple[str, str, str]]] = {}
+        for entry, places in frozen.get("indexentries", {}).items():
+            for doc, target, main in places:
+                flag = "main" if main else ""
+                restored.setdefault(docnames[doc], []).append((entry, target, flag))
+        self._index_entries.clear()
+        self._index_entries.update(restored)
+
+    load._lossnotes = True
+    IndexBuilder.load = load
+
+
 def _check_jieba(app: Sphinx, config: Any) -> None:
     if (config.language or "").startswith("zh"):
         try:
@@ -480,6 +514,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_sitemap)
     app.add_search_language(SearchChineseSegmented)
+    _keep_index_entries_on_rebuild()
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

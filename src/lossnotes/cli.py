@@ -88,6 +88,17 @@ class _Parser(argparse.ArgumentParser):
         with self._argparse_messages():
             return super().parse_args(args, namespace)
 
+    def format_help(self) -> str:
+        # argparse ends each section heading with ":"; the reader's language may use its own
+        # colon ("选项：").
+        text = super().format_help()
+        translate = self._translate
+        for group in self._action_groups:
+            if group.title:
+                heading = translate("{heading}:").format(heading=group.title)
+                text = text.replace(f"\n{group.title}:\n", f"\n{heading}\n")
+        return text
+
     def _get_formatter(self):
         formatter = super()._get_formatter()
         translate = self._translate

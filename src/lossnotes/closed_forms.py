@@ -57,7 +57,7 @@ BAND: tuple[float, float] = (0.1, 0.9)
 #: A cell is on a plateau where its slope is below this share of the largest slope.
 PLATEAU_LEVEL = 0.01
 
-#: The (loss, target) pairs with a closed form: both losses, a grid class and the fixed class.
+#: Pairs (loss, target) with a closed form; both losses, a grid class and the fixed class.
 CASES: tuple[tuple[str, int], ...] = (
     ("cross_entropy", 0),
     ("mse", 0),
@@ -198,16 +198,18 @@ class Cliff:
         The ``d`` where it is reached.
     max_heatmap_slope : float
         The same in the heatmap's plane: ``sqrt(2) * max_slope`` per unit of logit.
-    band_low, band_high : float
-        The ``d`` at which the profile has covered 10 % and 90 % of its rise
-        between ``d = -span`` and ``d = +span`` (``span`` is the largest
-        ``|d|`` on the grid). For a profile that is even in ``d`` (a valley
-        along the diagonal) the rise is measured from ``d = 0`` to ``span`` and
-        the band is a range of ``|d|``.
+    band_low : float
+        The ``d`` at which the profile has covered 10 percent of its rise between
+        ``d = -span`` and ``d = +span`` (``span`` is the largest ``|d|`` on the
+        grid). For a profile that is even in ``d`` (a valley along the
+        diagonal) the rise is measured from ``d = 0`` to ``span`` and the band
+        is a range of ``|d|``.
+    band_high : float
+        The ``d`` at which the profile has covered 90 percent of its rise.
     band_share : float
         Share of grid cells inside the band.
     plateau_share : float
-        Share of grid cells where ``|slope|`` is below 1 % of ``max_slope``.
+        Share of grid cells where ``|slope|`` is below 1 percent of ``max_slope``.
     """
 
     max_slope: float

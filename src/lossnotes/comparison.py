@@ -49,11 +49,19 @@ class SurfaceStatistics:
     Attributes
     ----------
     loss_name : str
+        The loss, one of :data:`lossnotes.losses.LOSS_NAMES`.
     target : int
-    loss_min, loss_max : float
-        Smallest and largest loss on the grid.
-    grad_norm_min, grad_norm_median, grad_norm_max : float
-        Of the Euclidean gradient norm over all three logits.
+        The target class.
+    loss_min : float
+        Smallest loss on the grid.
+    loss_max : float
+        Largest loss on the grid.
+    grad_norm_min : float
+        Smallest Euclidean norm of the gradient over all three logits.
+    grad_norm_median : float
+        Median of the gradient norm over the grid.
+    grad_norm_max : float
+        Largest gradient norm on the grid.
     vanishing_share : float
         Share of grid points whose gradient norm is below
         :data:`VANISHING_THRESHOLD`, in ``[0, 1]``.

@@ -35,7 +35,7 @@ from .validation import (
 
 __all__ = ["ADAM_BETAS", "ADAM_EPS", "MAX_STEPS", "OPTIMIZERS", "Descent", "descend", "leader_gap"]
 
-#: The largest number of updates :func:`descend` accepts: the trajectory keeps
+#: The largest number of updates :func:`descend` accepts. The trajectory keeps
 #: ``steps + 1`` logit vectors, losses and gradient norms, so 10 million updates
 #: of 3 classes already hold about 400 MB.
 MAX_STEPS = 10_000_000

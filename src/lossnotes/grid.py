@@ -80,5 +80,5 @@ class Grid:
         return np.moveaxis(np.stack([z0, z1, z2], axis=0), 0, -1)
 
 
-#: The note's grid: 100 x 100 over [-10, 10], z2 = -1000.
+#: The note's grid, 100 x 100 over [-10, 10] with z2 = -1000.
 EXPERIMENT = Grid()

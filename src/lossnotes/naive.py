@@ -43,7 +43,7 @@ __all__ = [
     "softmax",
 ]
 
-#: The epsilon of :func:`cross_entropy_eps` unless given: a common choice in deep-learning code.
+#: The epsilon of :func:`cross_entropy_eps` unless given, a common choice in deep-learning code.
 DEFAULT_EPSILON = 1e-7
 
 #: Names of the naive loss formulas, as :func:`evaluate` accepts them.

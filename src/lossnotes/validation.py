@@ -34,7 +34,7 @@ __all__ = [
     "check_target",
 ]
 
-#: The largest grid resolution accepted: a 4096 x 4096 grid of 3 classes in
+#: The largest grid resolution accepted. A 4096 x 4096 grid of 3 classes in
 #: float64 already needs about 400 MB for the logits alone, and a surface holds
 #: the logits, the gradient and the loss.
 MAX_RESOLUTION = 4096
