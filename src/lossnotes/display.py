@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FIGURE_DPI", "glue_figure", "show_figures_as_png"]
+__all__ = ["FIGURE_DPI", "glue_figure", "glue_text", "show_figures_as_png"]
 
 #: Resolution of the PNG figures on the site: 10-inch figures are 1100 pixels wide.
 FIGURE_DPI = 110
@@ -56,3 +56,31 @@ def glue_figure(name: str, draw: Callable[[str], Figure]) -> None:
 
     for theme, key in (("light", name), ("dark", f"{name}_dark")):
         glue(key, draw(theme), display=False)
+
+
+class _Verbatim:
+    """Text that ``{glue:text}`` shows as it is (a glued ``str`` would show its quotes)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def glue_text(name: str, text: str) -> None:
+    """Glue a piece of text, such as a formatted table cell, for prose to quote.
+
+    ``{glue:text}`name``` then shows ``text`` exactly, so a sentence can cite
+    what a table shows (``−0``, ``NaN``) without typing it.
+
+    Parameters
+    ----------
+    name : str
+        Glue key.
+    text : str
+        The text to show.
+    """
+    from myst_nb import glue
+
+    glue(name, _Verbatim(text), display=False)
