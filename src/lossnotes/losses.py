@@ -287,18 +287,29 @@ def _exact_mse_grad(logits: list[float]) -> list[float]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _cross_entropy_shifted(e: list, r: np.ndarray, t_shift: np.ndarray, loss: np.ndarray) -> None:
-    """The cross-entropy from exponentials shifted by ``c >= z_t`` (``t_shift = z_t - c``).
+def _evaluate_shifted(
+    name: str, z: list, e: list, t_shift: np.ndarray, loss: np.ndarray, grad: list
+) -> bool:
+    """Finish a chunk from exponentials relative to ``c >= z_t`` (``t_shift = z_t - c``).
 
-    -log p_t = log1p(r + (e_t - 1)) - (z_t - c). Some class has e = 1, so if it is
-    the target, e_t - 1 = 0 and this is log1p(r) exactly; otherwise r >= 1, the
-    loss is at least log(2) and the absolute rounding of r + (e_t - 1) is harmless.
-    Both terms are non-negative: nothing cancels.
+    Some class has ``e = 1``. The cross-entropy is -log p_t = log1p(r + (e_t - 1))
+    - (z_t - c): if that class is the target, e_t - 1 = 0 and this is log1p(r)
+    exactly; otherwise r >= 1, the loss is at least log(2) and the absolute
+    rounding of r + (e_t - 1) is harmless. Both terms are non-negative: nothing
+    cancels. Return False if a sample is invalid (nan, +inf or an all -inf sample).
     """
-    np.subtract(e[0], 1.0, out=loss)
-    loss += r
-    np.log1p(loss, out=loss)
-    loss -= t_shift
+    r = e[1].copy()
+    for plane in e[2:]:
+        r += plane
+    if np.isnan(r.sum()):
+        return False
+    if name == "cross_entropy":
+        np.subtract(e[0], 1.0, out=loss)
+        loss += r
+        np.log1p(loss, out=loss)
+        loss -= t_shift
+    _finish(name, z, e, r, loss, grad)
+    return True
 
 
 def _max_shift(name: str, z: list, loss: np.ndarray, grad: list) -> bool:
@@ -311,15 +322,7 @@ def _max_shift(name: str, z: list, loss: np.ndarray, grad: list) -> bool:
     e = [t_shift.copy()] + [np.subtract(plane, peak) for plane in z[1:]]
     for plane in e:
         _exp_in_place(plane, plane.max(), below)
-    r = e[1].copy()
-    for plane in e[2:]:
-        r += plane
-    if np.isnan(r.sum()):  # nan, +inf or an all -inf sample
-        return False
-    if name == "cross_entropy":
-        _cross_entropy_shifted(e, r, t_shift, loss)
-    _finish(name, z, e, r, loss, grad)
-    return True
+    return _evaluate_shifted(name, z, e, t_shift, loss, grad)
 
 
 def _class_shift(
@@ -355,13 +358,7 @@ def _class_shift(
             return False
         e.append(_exp_in_place(gap, top, below))
     _exp_in_place(e[0], t_top, below)
-    r = e[1].copy()
-    for plane in e[2:]:
-        r += plane
-    if name == "cross_entropy":
-        _cross_entropy_shifted(e, r, t_shift, loss)
-    _finish(name, z, e, r, loss, grad)
-    return True
+    return _evaluate_shifted(name, z, e, t_shift, loss, grad)
 
 
 def _kernel(name: str, z: list, loss: np.ndarray, grad: list, gap_limit: float) -> bool:
