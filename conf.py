@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
 ROOT = Path(__file__).resolve().parent
@@ -165,6 +166,11 @@ class _KeepOutputsAndEquationsOutOfCatalogs(SphinxTransform):
     def apply(self, **kwargs) -> None:
         for node in self.document.findall(nodes.math_block):
             node["translatable"] = False
+        # The API reference's section labels ("Parameters", "Notes") are written by napoleon
+        # in the build's language already, through Sphinx's own catalog.
+        for desc in self.document.findall(addnodes.desc_content):
+            for node in desc.findall(lambda n: isinstance(n, nodes.field_name | nodes.rubric)):
+                node["translatable"] = False
         for container in self.document.findall(nodes.container):
             if "cell_output" in container.get("classes", ()):
                 for node in container.findall(nodes.TextElement):

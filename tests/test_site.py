@@ -247,6 +247,17 @@ def test_no_markup_shows_as_text(site, lang):
     assert leaks == []
 
 
+def test_no_chinese_page_is_marked_as_partly_translated(site):
+    """The complete catalogs leave no element marked untranslated (a reader would see a
+    "translation incomplete" note), the API reference's labels included."""
+    marked = {
+        path.name: len(re.findall(r'class="[^"]*\buntranslated\b', path.read_text("utf-8")))
+        for path in pages(site / "zh_CN")
+    }
+    assert {name: count for name, count in marked.items() if count} == {}
+    assert 'class="translated' in (site / "zh_CN" / "api.html").read_text("utf-8")
+
+
 def test_glued_values_and_equations_survive_translation(site):
     for en_path in pages(site / "en"):
         en, zh = parse(en_path), parse(site / "zh_CN" / en_path.name)
