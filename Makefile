@@ -47,7 +47,7 @@ check-po: $(STAMP)
 	$(BIN)/python tools/build_site.py check --build-dir $(BUILD)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools benchmarks conf.py
+	$(BIN)/ruff check src tests tools benchmarks conf.py docs/_ext
 
 # The assembled site is plain static files: any web server can publish $(BUILD)/html.
 serve: html
