@@ -204,3 +204,30 @@ def test_tables(lang):
     counts[-1000.0, "cross_entropy", 2, "stable"] = stable_counts("cross_entropy", 2, grid)
     row = counts_table(counts, lang=lang).strip().splitlines()[2]
     assert row.endswith("| 25 +inf | 25 +inf | 25 " + ("finite |" if lang == "en" else "有限值 |"))
+
+
+def test_every_legend_takes_the_schemes_colours(surfaces):
+    """Legends share one style (figure_style.legend_style): background, frame and text."""
+    from matplotlib.colors import to_hex
+
+    from lossnotes.descent import descend
+    from lossnotes.training_figures import gap_curves
+
+    style = theme_style("dark")
+    run = descend("cross_entropy", [0.0, 0.0, -10.0], 2, 1.0, 20)
+    profile = epsilon_profile()
+    maps = {(d, f): outcome_map(f, 2, WIDE_SMALL, d) for d in DTYPES for f in ("cross_entropy",)}
+    figures = [
+        profile_figure([surfaces[c] for c in CASES], band=cliff("mse", 0), theme="dark"),
+        epsilon_figure(profile, theme="dark"),
+        outcome_maps(maps, WIDE_SMALL, inner=lossnotes.EXPERIMENT, theme="dark"),
+        gap_curves([run], theme="dark"),
+    ]
+    legends = [legend for fig in figures for legend in fig.legends]
+    legends += [ax.get_legend() for fig in figures for ax in fig.axes if ax.get_legend()]
+    assert len(legends) >= len(figures)
+    for legend in legends:
+        frame = legend.get_frame()
+        assert to_hex(frame.get_facecolor()) == style.background
+        assert to_hex(frame.get_edgecolor()) == style.foreground
+        assert {to_hex(t.get_color()) for t in legend.get_texts()} == {style.foreground}

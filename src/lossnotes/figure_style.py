@@ -20,6 +20,7 @@ __all__ = [
     "THEMES",
     "Theme",
     "figure_setup",
+    "legend_style",
     "minus_signs",
     "new_figure",
     "signed",
@@ -75,6 +76,19 @@ def style_colorbar(bar, style: Theme, label: str | None = None, font=None, label
         bar.set_label(label, fontproperties=font, color=style.foreground)
     bar.ax.tick_params(colors=style.foreground, which="both", labelsize=labelsize)
     bar.outline.set_edgecolor(style.foreground)
+
+
+def legend_style(style: Theme, font=None) -> dict:
+    """Keyword arguments that give a legend the scheme's colours and ``font``.
+
+    For ``ax.legend(**legend_style(style, font), loc=...)`` and ``fig.legend``.
+    """
+    return {
+        "prop": font,
+        "facecolor": style.background,
+        "edgecolor": style.foreground,
+        "labelcolor": style.foreground,
+    }
 
 
 def style_axes(ax, style: Theme) -> None:

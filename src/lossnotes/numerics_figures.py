@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from .breakdown import EpsilonProfile, LseRow
-from .figure_style import figure_setup, new_figure, style_axes
+from .figure_style import figure_setup, legend_style, new_figure, style_axes
 from .fonts import font_properties
 from .grid import Grid
 from .labels import target_label
@@ -111,9 +111,7 @@ def outcome_maps(
                               color=style.foreground)
     handles = [Patch(facecolor=colour, edgecolor=style.foreground, label=name)
                for colour, name in zip(OUTCOME_COLOURS[theme], _outcome_names(lang), strict=True)]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, prop=text,
-               facecolor=style.background, edgecolor=style.foreground,
-               labelcolor=style.foreground)
+    fig.legend(handles=handles, loc="outside lower center", ncols=4, **legend_style(style, text))
     return fig
 
 
@@ -150,8 +148,7 @@ def epsilon_figure(
         style_axes(ax, style)
         ax.set_xlabel(_("fixed logit $z_2$ (with $z_0 = z_1 = 0$)"), fontproperties=text,
                       color=style.foreground)
-        ax.legend(prop=text, facecolor=style.background, edgecolor=style.foreground,
-                  labelcolor=style.foreground, loc="best")
+        ax.legend(**legend_style(style, text), loc="best")
     return fig
 
 

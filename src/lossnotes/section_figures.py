@@ -18,7 +18,7 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
 
 from .closed_forms import Cliff, profile, surface_profile
-from .figure_style import figure_setup, new_figure, style_axes, style_colorbar
+from .figure_style import figure_setup, legend_style, new_figure, style_axes, style_colorbar
 from .fonts import font_properties
 from .grid import FIXED_CLASS
 from .labels import loss_label, target_label
@@ -87,8 +87,7 @@ def profile_figure(
         else:
             ylabel = _("loss")
         ax.set_ylabel(ylabel, fontproperties=text, color=style.foreground)
-        legend = ax.legend(prop=text, facecolor=style.background, edgecolor=style.foreground,
-                           labelcolor=style.foreground, loc="best")
+        legend = ax.legend(**legend_style(style, text), loc="best")
         legend.get_frame().set_alpha(0.9)
     for ax in axes[len(surfaces):]:
         ax.set_visible(False)

@@ -15,7 +15,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .descent import Descent, leader_gap
-from .figure_style import figure_setup, minus_signs, new_figure, style_axes, style_colorbar
+from .figure_style import (
+    figure_setup,
+    legend_style,
+    minus_signs,
+    new_figure,
+    style_axes,
+    style_colorbar,
+)
 from .fonts import font_properties
 from .labels import loss_label
 from .recovery import Recovery
@@ -153,9 +160,7 @@ def gap_curves(
     ax.set_xlabel(_("updates"), fontproperties=text, color=style.foreground)
     ax.set_ylabel(_("lead of the target logit over the best rival"), fontproperties=text,
                   color=style.foreground)
-    legend = ax.legend(prop=text, facecolor=style.background, edgecolor=style.foreground)
-    for item in legend.get_texts():
-        item.set_color(style.foreground)
+    ax.legend(**legend_style(style, text))
     return fig
 
 
@@ -196,9 +201,7 @@ def recovery_plot(
                   color=style.foreground)
     ax.set_ylabel(_("updates until the target leads (log scale)"), fontproperties=text,
                   color=style.foreground)
-    legend = ax.legend(prop=text, facecolor=style.background, edgecolor=style.foreground)
-    for item in legend.get_texts():
-        item.set_color(style.foreground)
+    ax.legend(**legend_style(style, text))
     return fig
 
 
