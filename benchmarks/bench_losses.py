@@ -105,8 +105,9 @@ def main() -> None:
             cpu[key] = min(cpu[key], best_time(task, repeats=1, clock=time.process_time))
     floor = best["floor"]
 
-    print(f"grid: {RESOLUTION} x {RESOLUTION} x 3 float64 (z2 = -1000), "
-          f"{_threads()} worker thread(s)")
+    print(
+        f"grid: {RESOLUTION} x {RESOLUTION} x 3 float64 (z2 = -1000), {_threads()} worker thread(s)"
+    )
     print(f"floor, one np.exp over the logits:        {floor * 1e3:8.2f} ms")
     for t in targets:
         core, loop_full = best[f"core {t}"], best[f"loop {t}"] * n / LOOP_SAMPLE
@@ -119,10 +120,14 @@ def main() -> None:
         print(f"target {t}:")
         print(f"  both losses and gradients (2 calls):    {core * 1e3:8.2f} ms")
         print(f"  ratio to the floor (target <= 3):       {core / floor:8.2f}")
-        print(f"    CPU time, all threads (a load-proof work ratio): "
-              f"{cpu[f'core {t}'] / cpu['floor']:.2f}")
-        print(f"    same, logits stored class-planar:     {best[f'planar {t}'] * 1e3:8.2f} ms "
-              f"(ratio {best[f'planar {t}'] / floor:.2f})")
+        print(
+            f"    CPU time, all threads (a load-proof work ratio): "
+            f"{cpu[f'core {t}'] / cpu['floor']:.2f}"
+        )
+        print(
+            f"    same, logits stored class-planar:     {best[f'planar {t}'] * 1e3:8.2f} ms "
+            f"(ratio {best[f'planar {t}'] / floor:.2f})"
+        )
         print(f"  per-point Python loop, scaled from {LOOP_SAMPLE}: {loop_full:6.2f} s")
         print(f"  speed-up over the loop (target >= 100): {loop_full / core:8.0f}x")
         print(f"  peak memory of the evaluation (< 250 MB): {peak / 2**20:6.1f} MB")

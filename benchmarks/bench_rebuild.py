@@ -32,8 +32,9 @@ EDITED_MODULE = "src/lossnotes/grid.py"
 
 def clone(destination: Path) -> Path:
     """A fresh clone of the last commit, with the repository's ``.venv`` linked in."""
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(destination)],
-                   check=True)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(destination)], check=True
+    )
     (destination / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
     return destination
 
@@ -53,7 +54,10 @@ def make_html(checkout: Path) -> float:
     start = time.perf_counter()
     result = subprocess.run(
         ["make", "--no-print-directory", "-o", ".venv/.installed", "html"],
-        cwd=checkout, env=environment(checkout), capture_output=True, text=True,
+        cwd=checkout,
+        env=environment(checkout),
+        capture_output=True,
+        text=True,
     )
     elapsed = time.perf_counter() - start
     if result.returncode:
@@ -74,8 +78,7 @@ def executed_since(checkout: Path, since: float) -> list[str]:
             if created.tzinfo is None:  # jupyter-cache stores naive UTC times
                 created = created.replace(tzinfo=UTC)
             if created.timestamp() >= since:
-                found.append(f"{Path(record.uri).stem} ({lang})" if record.uri
-                             else f"? ({lang})")
+                found.append(f"{Path(record.uri).stem} ({lang})" if record.uri else f"? ({lang})")
     return sorted(found)
 
 
@@ -96,8 +99,9 @@ def measure(checkout: Path) -> list[tuple[str, float, list[str], list[str]]]:
         time.sleep(1.1)  # so that no earlier write shares this step's second on a coarse clock
         since = time.time()
         seconds = make_html(checkout)
-        rows.append((label, seconds, executed_since(checkout, since),
-                     pages_written_since(checkout, since)))
+        rows.append(
+            (label, seconds, executed_since(checkout, since), pages_written_since(checkout, since))
+        )
         print(f"  {label}: {seconds:.1f} s", flush=True)
 
     step("cold make html (both editions)")
@@ -110,8 +114,7 @@ def measure(checkout: Path) -> list[tuple[str, float, list[str], list[str]]]:
     )
     step(f"one page edited (docs/{EDITED_PAGE}.md, a new cell)")
     module = checkout / EDITED_MODULE
-    module.write_text(module.read_text(encoding="utf-8") + "\nEDITED = True\n",
-                      encoding="utf-8")
+    module.write_text(module.read_text(encoding="utf-8") + "\nEDITED = True\n", encoding="utf-8")
     step(f"lossnotes changed ({EDITED_MODULE})")
     return rows
 
@@ -128,10 +131,14 @@ def report(rows: list[tuple[str, float, list[str], list[str]]]) -> bool:
         print(f"  {label}: {', '.join(written) if written else 'none'}")
     warm = rows[1][1] / cold
     cold_ok, warm_ok = cold <= COLD_TARGET_S, warm <= WARM_TARGET_RATIO
-    print(f"\ncold {cold:.1f} s (target at most {COLD_TARGET_S:.0f} s on 2 cores, "
-          f"{os.cpu_count()} here): {'met' if cold_ok else 'MISSED'}")
-    print(f"warm no-op {warm:.2f} of cold (target at most {WARM_TARGET_RATIO}): "
-          f"{'met' if warm_ok else 'MISSED'}")
+    print(
+        f"\ncold {cold:.1f} s (target at most {COLD_TARGET_S:.0f} s on 2 cores, "
+        f"{os.cpu_count()} here): {'met' if cold_ok else 'MISSED'}"
+    )
+    print(
+        f"warm no-op {warm:.2f} of cold (target at most {WARM_TARGET_RATIO}): "
+        f"{'met' if warm_ok else 'MISSED'}"
+    )
     return cold_ok and warm_ok
 
 
@@ -144,8 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="lossnotes-bench-"))
     try:
         checkout = clone(scratch / "lossnotes")
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=checkout,
-                                capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=checkout,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         print(f"rebuild benchmark on a fresh clone of {commit} in {checkout}")
         report(measure(checkout))
     finally:

@@ -113,16 +113,20 @@ class Visit:
         )
         self.context.on(
             "response",
-            lambda response: self.failed.append(f"{response.url} (HTTP {response.status})")
-            if response.status >= 400
-            else None,
+            lambda response: (
+                self.failed.append(f"{response.url} (HTTP {response.status})")
+                if response.status >= 400
+                else None
+            ),
         )
         self.page = self.context.new_page()
         self.page.on(
             "console",
-            lambda message: self.errors.append(f"console: {message.text} @ {self.page.url}")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                self.errors.append(f"console: {message.text} @ {self.page.url}")
+                if message.type == "error"
+                else None
+            ),
         )
         self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
 
@@ -199,8 +203,7 @@ def _check_page(session: Visit, url: str) -> dict:
     page.evaluate(_WAIT_FOR_MATH)
     math = page.evaluate(_MATH_REPORT)
     images = page.evaluate(_IMAGE_REPORT)
-    return {"math": math, "images": images, "lang": page.evaluate(
-        "document.documentElement.lang")}
+    return {"math": math, "images": images, "lang": page.evaluate("document.documentElement.lang")}
 
 
 def _assert_page_ok(report: dict, where: str) -> None:
@@ -213,8 +216,9 @@ def _assert_page_ok(report: dict, where: str) -> None:
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_every_page_renders_and_switches_language(site: Path, server: str, visit: Visit,
-                                                  lang: str) -> None:
+def test_every_page_renders_and_switches_language(
+    site: Path, server: str, visit: Visit, lang: str
+) -> None:
     other = next(edition for edition in EDITIONS if edition != lang)
     pages = _pages(site, lang)
     assert "index.html" in pages and "experiment.html" in pages
@@ -290,8 +294,9 @@ def _pages_holding(site: Path, lang: str, words: list[str]) -> set[str]:
 
 
 @pytest.mark.parametrize(("lang", "query", "words"), SEARCHES)
-def test_search_finds_the_terms(site: Path, server: str, visit: Visit, lang: str,
-                                query: str, words: list[str]) -> None:
+def test_search_finds_the_terms(
+    site: Path, server: str, visit: Visit, lang: str, query: str, words: list[str]
+) -> None:
     found = _search(visit, server, lang, query)
     expected = _pages_holding(site, lang, words)
     assert expected, f"no page of the {lang} edition holds {words}"
@@ -335,8 +340,9 @@ _SCHEME_REPORT = """() => {
 
 @pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_figures_follow_the_colour_scheme(site: Path, server: str, browser, lang: str,
-                                          scheme: str) -> None:
+def test_figures_follow_the_colour_scheme(
+    site: Path, server: str, browser, lang: str, scheme: str
+) -> None:
     """Each page shows exactly the figures drawn for the active scheme, on the page's colour.
 
     Screenshots of the experiment page go to test-artifacts/.
@@ -348,8 +354,9 @@ def test_figures_follow_the_colour_scheme(site: Path, server: str, browser, lang
             html = (site / lang / name).read_text(encoding="utf-8")
             if name != "experiment.html" and "only-dark" not in html:
                 continue
-            _assert_page_ok(_check_page(session, f"{server}/{lang}/{name}"),
-                            f"{lang}/{name} ({scheme})")
+            _assert_page_ok(
+                _check_page(session, f"{server}/{lang}/{name}"), f"{lang}/{name} ({scheme})"
+            )
             reports[name] = session.page.evaluate(_SCHEME_REPORT)
             if name == "experiment.html":
                 ARTIFACTS.mkdir(exist_ok=True)
@@ -361,8 +368,9 @@ def test_figures_follow_the_colour_scheme(site: Path, server: str, browser, lang
     finally:
         session.close()
     assert reports["experiment.html"]["light"] > 0
-    shown, hidden = ("lightShown", "darkShown") if scheme == "light" else ("darkShown",
-                                                                           "lightShown")
+    shown, hidden = (
+        ("lightShown", "darkShown") if scheme == "light" else ("darkShown", "lightShown")
+    )
     for name, report in reports.items():
         where = f"{lang}/{name} ({scheme})"
         assert report["theme"] == scheme, where
@@ -390,8 +398,9 @@ _FIGURE_POSITION = """(id) => {
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_link_to_a_figure_lands_on_the_copy_the_reader_sees(server: str, browser,
-                                                             scheme: str) -> None:
+def test_a_link_to_a_figure_lands_on_the_copy_the_reader_sees(
+    server: str, browser, scheme: str
+) -> None:
     session = Visit(browser, color_scheme=scheme)
     try:
         session.page.goto(f"{server}/en/experiment.html#fig-target-2", wait_until="load")

@@ -90,8 +90,12 @@ def test_profile_figure(surfaces, lang, theme):
         dots, line = ax.get_lines()
         assert len(dots.get_xdata()) == SMALL.resolution**2
         assert len(line.get_xdata()) > 100
-    _check_language(fig, lang, ["margin $d = z_1 - z_0$", "closed form", "heatmap values",
-                                "MSE, target: class 0"], ["差值", "闭式表达式", "目标类别"])
+    _check_language(
+        fig,
+        lang,
+        ["margin $d = z_1 - z_0$", "closed form", "heatmap values", "MSE, target: class 0"],
+        ["差值", "闭式表达式", "目标类别"],
+    )
     assert fig.get_facecolor() == to_rgba(theme_style(theme).background)
 
 
@@ -104,8 +108,9 @@ def test_colour_scale_figure(surfaces, lang):
     assert type(norms[1]).__name__ == "LogNorm"
     assert norms[3].vmin == 0 and norms[3].vmax == pytest.approx(2 / 3)
     assert norms[2].vmin == pytest.approx(float(surfaces[("mse", 2)].loss.min()))
-    _check_language(fig, lang, ["logarithmic colour scale", "logit $z_0$ (class 0)"],
-                    ["对数颜色标尺", "logit"])
+    _check_language(
+        fig, lang, ["logarithmic colour scale", "logit $z_0$ (class 0)"], ["对数颜色标尺", "logit"]
+    )
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -126,8 +131,9 @@ def test_gradient_norm_maps(surfaces, lang, theme):
 def test_fixed_gradient_exponent_maps(surfaces, lang):
     cases = [("mse", 0), ("mse", 2)]
     exps = [fixed_logit_gradient_log10(*c, SMALL.logits())[0] for c in cases]
-    fig = fixed_gradient_exponent_maps(exps, [surfaces[c] for c in cases], limits=(-445.0, -430.0),
-                                       lang=lang)
+    fig = fixed_gradient_exponent_maps(
+        exps, [surfaces[c] for c in cases], limits=(-445.0, -430.0), lang=lang
+    )
     panels = _panels(fig)
     assert len(panels) == 2
     assert panels[0].get_images()[0].get_clim() == (-445.0, -430.0)
@@ -177,8 +183,12 @@ def test_epsilon_figure(lang):
     assert profile.eps64[0] == pytest.approx(profile.plateau, rel=1e-9)
     assert profile.stable[0] == pytest.approx(-profile.fixed[0] + np.log(2), rel=1e-12)
     assert profile.eps_grad_log10[0] < -15 < profile.stable_grad_log10[0]
-    _check_language(fig, lang, ["stable cross-entropy", "Gradient with respect to $z_2$"],
-                    ["数值稳定的交叉熵", "的梯度"])
+    _check_language(
+        fig,
+        lang,
+        ["stable cross-entropy", "Gradient with respect to $z_2$"],
+        ["数值稳定的交叉熵", "的梯度"],
+    )
 
 
 def test_format_value():
@@ -199,8 +209,10 @@ def test_tables(lang):
     assert cells[5][2] == format_value(float(lossnotes.cross_entropy([10.0, -10.0, -1000.0], 0)))
     assert (cells[2][0] == "stable lse") == (lang == "en")
     grid = lossnotes.Grid(resolution=5)
-    counts = {(-1000.0, "cross_entropy", 2, d): outcome_counts("cross_entropy", 2, grid, d)
-              for d in DTYPES}
+    counts = {
+        (-1000.0, "cross_entropy", 2, d): outcome_counts("cross_entropy", 2, grid, d)
+        for d in DTYPES
+    }
     counts[-1000.0, "cross_entropy", 2, "stable"] = stable_counts("cross_entropy", 2, grid)
     row = counts_table(counts, lang=lang).strip().splitlines()[2]
     assert row.endswith("| 25 +inf | 25 +inf | 25 " + ("finite |" if lang == "en" else "有限值 |"))

@@ -41,9 +41,7 @@ def test_verdicts(ev):
 def test_grad_jump_share_of_a_linear_surface_is_one_step():
     s = evaluate_surface("mse_logits", 0, Grid(resolution=11))
     # Gradient (2/3)(z - y) changes by (2/3) * 2 per step; max norm at a corner.
-    assert grad_jump_share(s) == pytest.approx(
-        (2 / 3) * 2 / float(s.grad_norm.max()), rel=1e-12
-    )
+    assert grad_jump_share(s) == pytest.approx((2 / 3) * 2 / float(s.grad_norm.max()), rel=1e-12)
 
 
 def test_table_in_both_languages(ev):

@@ -22,8 +22,22 @@ def run(capsys, *argv):
 
 def test_descend_json_matches_the_library(capsys):
     status, out, err = run(
-        capsys, "descend", "--loss", "cross_entropy", "--start", "0", "0", "-1000",
-        "--target", "2", "--lr", "1", "--steps", "5000", "--format", "json",
+        capsys,
+        "descend",
+        "--loss",
+        "cross_entropy",
+        "--start",
+        "0",
+        "0",
+        "-1000",
+        "--target",
+        "2",
+        "--lr",
+        "1",
+        "--steps",
+        "5000",
+        "--format",
+        "json",
     )
     assert status == 0 and err == ""
     data = json.loads(out)
@@ -36,8 +50,20 @@ def test_descend_json_matches_the_library(capsys):
 
 def test_descend_text_in_chinese(capsys):
     status, out, err = run(
-        capsys, "--lang", "zh_CN", "descend", "--loss", "mse", "--start", "0", "0", "-1000",
-        "--target", "2", "--steps", "10",
+        capsys,
+        "--lang",
+        "zh_CN",
+        "descend",
+        "--loss",
+        "mse",
+        "--start",
+        "0",
+        "0",
+        "-1000",
+        "--target",
+        "2",
+        "--steps",
+        "10",
     )
     assert status == 0 and err == ""
     assert "在 10 次更新内，目标类别从未拥有严格最高的对数几率" in out
@@ -60,8 +86,23 @@ def test_table_json_and_csv(capsys):
 def test_surface_writes_figure_and_values(capsys, tmp_path):
     png, npz, csv_path = tmp_path / "s.png", tmp_path / "s.npz", tmp_path / "s.csv"
     status, _out, err = run(
-        capsys, "surface", "--fixed-logit", "-1000", "--target", "0", "--loss", "mse",
-        "--grid", "12", "--range", "-10", "10", "-o", str(png), "--values", str(npz),
+        capsys,
+        "surface",
+        "--fixed-logit",
+        "-1000",
+        "--target",
+        "0",
+        "--loss",
+        "mse",
+        "--grid",
+        "12",
+        "--range",
+        "-10",
+        "10",
+        "-o",
+        str(png),
+        "--values",
+        str(npz),
     )
     assert status == 0 and err == ""
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -137,16 +178,36 @@ def test_help_lists_examples(capsys):
 
 def test_python_dash_m(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "lossnotes", "descend", "--start", "0", "0", "-1000",
-         "--target", "2", "--steps", "700", "--format", "json"],
-        capture_output=True, text=True, check=False, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "lossnotes",
+            "descend",
+            "--start",
+            "0",
+            "0",
+            "-1000",
+            "--target",
+            "2",
+            "--steps",
+            "700",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["recovered_at"] == 667 and data["steps"] == 700
     bad = subprocess.run(
         [sys.executable, "-m", "lossnotes", "surface", "-o", str(tmp_path / "no" / "x.svg")],
-        capture_output=True, text=True, check=False, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
@@ -157,7 +218,8 @@ def test_a_reader_leaving_early_is_not_an_error():
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "lossnotes", "table", "--target", "0", "--format", "csv"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     proc.stdout.close()  # the reader is gone before the table is written (`| head -0`)
     _, err = proc.communicate(timeout=120)

@@ -125,8 +125,16 @@ def _exact_fixed_gradient(loss, target, z):
 
 
 @pytest.mark.parametrize(("loss", "target"), CASES)
-@pytest.mark.parametrize("z", [(0.0, 0.0, -1000.0), (3.0, -2.0, -1000.0), (-2.0, 3.0, -1000.0),
-                               (-10.0, -10.0, -1000.0), (10.0, 9.8, -1000.0)])
+@pytest.mark.parametrize(
+    "z",
+    [
+        (0.0, 0.0, -1000.0),
+        (3.0, -2.0, -1000.0),
+        (-2.0, 3.0, -1000.0),
+        (-10.0, -10.0, -1000.0),
+        (10.0, 9.8, -1000.0),
+    ],
+)
 def test_fixed_logit_gradient_against_mpmath(loss, target, z):
     mpmath.mp.dps = 1000  # the MSE target-0 bracket cancels down to ~1e-435
     exact = _exact_fixed_gradient(loss, target, z)

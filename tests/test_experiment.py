@@ -104,7 +104,10 @@ def test_jump_share_shrinks_with_refinement():
 def test_comparison_order_and_formats():
     stats = comparison()
     assert [(s.target, s.loss_name) for s in stats] == [
-        (0, "cross_entropy"), (0, "mse"), (2, "cross_entropy"), (2, "mse"),
+        (0, "cross_entropy"),
+        (0, "mse"),
+        (2, "cross_entropy"),
+        (2, "mse"),
     ]
     rows = json.loads(comparison_table(stats, fmt="json"))
     assert rows[1]["loss_max"] == stats[1].loss_max
@@ -125,8 +128,9 @@ def test_markdown_table_in_both_languages():
         "| 统计量 | 交叉熵，类别 0 | 均方误差，类别 0 | 交叉熵，类别 2（固定 logit）"
         " | 均方误差，类别 2（固定 logit） |"
     )
-    rows = {line.split(" | ")[0][2:]: line.strip("| ").split(" | ")[1:]
-            for line in en.splitlines()[2:]}
+    rows = {
+        line.split(" | ")[0][2:]: line.strip("| ").split(" | ")[1:] for line in en.splitlines()[2:]
+    }
     assert rows["Share with gradient norm < 1e-6"] == [
         format_statistic("vanishing_share", s.vanishing_share) for s in stats
     ]

@@ -186,8 +186,8 @@ def test_sitemap_lists_both_editions(site: Path, lang: str) -> None:
     tree = ET.parse(sitemap)
     locations = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", namespaces)]
     pages = {
-        edition: {p.name for p in _pages(site) if p.parent == site / edition} - {
-            "search.html", "genindex.html"}
+        edition: {p.name for p in _pages(site) if p.parent == site / edition}
+        - {"search.html", "genindex.html"}
         for edition in EDITIONS
     }
     listed = {edition: set() for edition in EDITIONS}
@@ -205,12 +205,17 @@ def test_executable_pages_offer_their_executed_notebook(site: Path, lang: str) -
     import json
 
     page = site / lang / "experiment.html"
-    notebooks = [value for tag, _, value in _parse(page).links
-                 if tag == "a" and value.endswith(".ipynb")]
+    notebooks = [
+        value for tag, _, value in _parse(page).links if tag == "a" and value.endswith(".ipynb")
+    ]
     assert notebooks == ["_sources/experiment.ipynb"], notebooks
     notebook = json.loads((site / lang / notebooks[0]).read_text(encoding="utf-8"))
-    outputs = [output for cell in notebook["cells"] if cell["cell_type"] == "code"
-               for output in cell.get("outputs", ())]
+    outputs = [
+        output
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", ())
+    ]
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     assert code and all(cell.get("execution_count") for cell in code), "not executed"
     # The comparison table and the figures are outputs: the reader gets results, not code.
@@ -241,8 +246,9 @@ def test_switcher_targets_the_same_page_or_the_home_page() -> None:
     assert site.edition_url("a/b", "en", "index") == "../../en/index.html"
     # Read the Docs: each edition is a project at /<language>/<version>/.
     rtd = {"en": "en/latest", "zh_CN": "zh-cn/latest"}
-    assert (site.edition_url("why", "zh_CN", "why", ".html", rtd, "en")
-            == "../../zh-cn/latest/why.html")
+    assert (
+        site.edition_url("why", "zh_CN", "why", ".html", rtd, "en") == "../../zh-cn/latest/why.html"
+    )
     assert site.edition_url("why", "en", "why", ".html", rtd, "zh_CN") == "../../en/latest/why.html"
 
 
@@ -263,8 +269,13 @@ def test_chinese_index_holds_whole_terms_and_their_english_equivalents() -> None
 
 #: Interface strings of the theme and of Sphinx, as each edition must show them.
 INTERFACE = {
-    "en": ("Skip to main content", "Download this page", "Download notebook file",
-           "© Copyright", "Search"),
+    "en": (
+        "Skip to main content",
+        "Download this page",
+        "Download notebook file",
+        "© Copyright",
+        "Search",
+    ),
     "zh_CN": ("跳转至主要内容", "下载此页面", "下载笔记本文件", "版权所有", "搜索"),
 }
 
@@ -320,6 +331,14 @@ def test_a_changed_glossary_changes_the_build_configuration(tmp_path) -> None:
         terminology.read_text(encoding="utf-8") + "softmax2\tsoftmax\t软最大\n", encoding="utf-8"
     )
     after_both = site.glossary_digest(search_only, terminology)
-    assert len({before.config_hash, build_info(after_search).config_hash,
-                build_info(after_both).config_hash}) == 3
+    assert (
+        len(
+            {
+                before.config_hash,
+                build_info(after_search).config_hash,
+                build_info(after_both).config_hash,
+            }
+        )
+        == 3
+    )
     assert before == build_info(site.glossary_digest())  # unchanged files: nothing to redo

@@ -18,13 +18,19 @@ def test_warm_rebuild_executes_nothing_and_rewrites_no_page(site):
     assert len(indexes) == len(build_site.LANGUAGES)
     for lang in build_site.LANGUAGES:
         cmd = [
-            part for part in build_site.sphinx_command(
+            part
+            for part in build_site.sphinx_command(
                 "html", lang, site / lang, build_dir / "doctrees" / lang
             )
             if part != "-q"
         ]
-        result = subprocess.run(cmd, cwd=build_site.ROOT, env=build_site.build_environment(),
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            cmd,
+            cwd=build_site.ROOT,
+            env=build_site.build_environment(),
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "no targets are out of date." in result.stdout
         assert "0 added, 0 changed, 0 removed" in result.stdout

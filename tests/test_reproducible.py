@@ -32,8 +32,9 @@ def test_two_clean_builds_are_byte_identical(site, tmp_path_factory):
     # The comparison covered the real site: pages and figures of both editions.
     for lang in build_site.LANGUAGES:
         assert f"{lang}/experiment.html" in first_files
-        assert any(name.startswith(f"{lang}/_images/") and name.endswith(".png")
-                   for name in first_files)
+        assert any(
+            name.startswith(f"{lang}/_images/") and name.endswith(".png") for name in first_files
+        )
 
 
 def test_builds_take_their_time_stamp_from_the_last_commit(monkeypatch):

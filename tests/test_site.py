@@ -34,7 +34,17 @@ class _Page(HTMLParser):
     """Collects what the checks below need from one built page."""
 
     TEXT_BLOCKS: ClassVar[set[str]] = {
-        "p", "h1", "h2", "h3", "h4", "li", "th", "td", "figcaption", "dt", "dd",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "li",
+        "th",
+        "td",
+        "figcaption",
+        "dt",
+        "dd",
     }
 
     def __init__(self) -> None:
@@ -67,9 +77,13 @@ class _Page(HTMLParser):
             return
         if tag in ("br", "hr", "meta", "link", "input", "wbr"):
             return
-        skip = self._skipping() or tag in ("pre", "code", "script", "style") or any(
-            c in classes
-            for c in ("cell_input", "cell_output", "math", "highlight", "headerlink", "sig")
+        skip = (
+            self._skipping()
+            or tag in ("pre", "code", "script", "style")
+            or any(
+                c in classes
+                for c in ("cell_input", "cell_output", "math", "highlight", "headerlink", "sig")
+            )
         )  # "sig": an API signature such as lossnotes.losses.mse(logits, target), code
         if "math" in classes and tag == "div":
             self.math += 1
@@ -86,8 +100,10 @@ class _Page(HTMLParser):
         if tag == "dl":
             self._dl_kinds.append(int("field-list" in classes))
             self._field_lists += self._dl_kinds[-1]
-        code = tag in ("code", "pre") or "math" in classes or (
-            self._field_lists > 0 and tag in ("strong", "em")
+        code = (
+            tag in ("code", "pre")
+            or "math" in classes
+            or (self._field_lists > 0 and tag in ("strong", "em"))
         )
         self._code.append(code)
         if tag in self.TEXT_BLOCKS or tag in ("td", "th"):
@@ -135,7 +151,7 @@ def test_both_editions_and_the_redirect_exist(site):
     assert (site / "en" / "experiment.html").is_file()
     assert (site / "zh_CN" / "experiment.html").is_file()
     redirect = (site / "index.html").read_text(encoding="utf-8")
-    assert 'url=en/index.html' in redirect
+    assert "url=en/index.html" in redirect
     assert [p.name for p in pages(site / "en")] == [p.name for p in pages(site / "zh_CN")]
 
 
@@ -170,8 +186,19 @@ REEXPORTED = {"figures": {"THEMES"}}
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_api_reference_documents_the_library(site, lang):
     html = (site / lang / "api.html").read_text(encoding="utf-8")
-    for module in ("softmax", "losses", "validation", "grid", "surface", "comparison", "naive",
-                   "closed_forms", "descent", "figures", "tables"):
+    for module in (
+        "softmax",
+        "losses",
+        "validation",
+        "grid",
+        "surface",
+        "comparison",
+        "naive",
+        "closed_forms",
+        "descent",
+        "figures",
+        "tables",
+    ):
         names = getattr(importlib.import_module(f"lossnotes.{module}"), "__all__", None)
         for name in set(names or ()) - REEXPORTED.get(module, set()):
             assert f'id="lossnotes.{module}.{name}"' in html, f"{lang}: {module}.{name}"
@@ -200,8 +227,9 @@ def test_comparison_table_shows_what_lossnotes_computes(site, lang):
     # one column per surface, one row per statistic
     _ = translator(lang)
     assert table[0][1:] == [
-        _("{loss}, {target}").format(loss=loss_label(s.loss_name, lang),
-                                     target=target_label(s.target, lang=lang))
+        _("{loss}, {target}").format(
+            loss=loss_label(s.loss_name, lang), target=target_label(s.target, lang=lang)
+        )
         for s in statistics
     ]
     for row, field in zip(table[1:], lossnotes.STATISTICS, strict=True):
@@ -242,8 +270,11 @@ def test_no_markup_shows_as_text(site, lang):
     leaks = []
     for path in pages(site / lang):
         page = parse(path)
-        leaks += [f"{path.name}: {block[:100]}" for block in page.blocks
-                  if block not in page.cells and _RAW_MARKUP.search(block)]
+        leaks += [
+            f"{path.name}: {block[:100]}"
+            for block in page.blocks
+            if block not in page.cells and _RAW_MARKUP.search(block)
+        ]
     assert leaks == []
 
 
@@ -277,9 +308,25 @@ def test_a_cell_writing_to_stderr_fails_the_build(tmp_path, root):
         encoding="utf-8",
     )
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(root), "-W", "--keep-going",
-         "-q", "-d", str(tmp_path / "doctrees"), str(docs), str(tmp_path / "out")],
-        capture_output=True, text=True, cwd=root,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-c",
+            str(root),
+            "-W",
+            "--keep-going",
+            "-q",
+            "-d",
+            str(tmp_path / "doctrees"),
+            str(docs),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
     )
     assert result.returncode != 0
     assert "stderr was found in the cell outputs" in result.stderr

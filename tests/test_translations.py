@@ -58,7 +58,8 @@ def test_catalog_passes_the_msgfmt_checks(path):
 def test_gnu_msgfmt_accepts_catalog(path, tmp_path):
     result = subprocess.run(
         ["msgfmt", "--check", "-o", str(tmp_path / "out.mo"), str(path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 
@@ -97,6 +98,7 @@ def test_catalog_follows_the_glossary(path):
 
 
 # -- The checks themselves catch what they should --------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("msgid", "msgstr"),
@@ -153,7 +155,7 @@ def test_markup_tokens_name_what_they_found():
 
 
 def _write_catalog(path: Path, body: str) -> Path:
-    header = textwrap.dedent('''\
+    header = textwrap.dedent("""\
         msgid ""
         msgstr ""
         "Language: zh_CN\\n"
@@ -162,16 +164,19 @@ def _write_catalog(path: Path, body: str) -> Path:
         "Content-Type: text/plain; charset=utf-8\\n"
         "Content-Transfer-Encoding: 8bit\\n"
 
-        ''')
+        """)
     path.write_text(header + textwrap.dedent(body), encoding="utf-8")
     return path
 
 
 def test_catalog_checks_accept_a_good_catalog(tmp_path):
-    good = _write_catalog(tmp_path / "page.po", '''\
+    good = _write_catalog(
+        tmp_path / "page.po",
+        """\
         msgid "There are {glue:text}`n` classes."
         msgstr "共有{glue:text}`n`个类别。"
-        ''')
+        """,
+    )
     assert build_site.catalog_problems(good) == []
     assert build_site.catalog_counts(good) == (1, 0, 0)
 
@@ -193,7 +198,9 @@ def test_catalog_checks_catch_a_broken_catalog(tmp_path, name, body, expected):
 
 
 def test_counts_keep_fuzzy_entries_apart(tmp_path):
-    path = _write_catalog(tmp_path / "page.po", '''\
+    path = _write_catalog(
+        tmp_path / "page.po",
+        """\
         msgid "A"
         msgstr "甲"
 
@@ -203,13 +210,15 @@ def test_counts_keep_fuzzy_entries_apart(tmp_path):
 
         msgid "C"
         msgstr ""
-        ''')
+        """,
+    )
     assert build_site.catalog_counts(path) == (1, 1, 1)
     lines = build_site.incomplete_entries(path)
     assert [line.split(": ")[1] for line in lines] == ["fuzzy", "untranslated"]
 
 
 # -- The catalogs follow the sources ---------------------------------------------------------
+
 
 @pytest.mark.build
 def test_catalogs_match_a_fresh_extraction(site):
@@ -259,10 +268,8 @@ def _translate(po: Path, translations: dict[str, str]) -> None:
 TRANSLATIONS = {
     "Home": "首页",
     "A page": "一个页面",
-    "Cross-entropy keeps a useful gradient where the softmax saturates.":
-        "在 softmax 饱和之处，交叉熵仍保留有用的梯度。",
-    "This paragraph does not change. It names {doc}`the home page <index>`.":
-        "这一段不变。它提到{doc}`首页 <index>`。",
+    "Cross-entropy keeps a useful gradient where the softmax saturates.": "在 softmax 饱和之处，交叉熵仍保留有用的梯度。",
+    "This paragraph does not change. It names {doc}`the home page <index>`.": "这一段不变。它提到{doc}`首页 <index>`。",
 }
 
 
@@ -297,9 +304,10 @@ def test_update_keeps_a_changed_paragraphs_translation_as_fuzzy(scratch_docs):
         "Cross-entropy keeps a large, useful gradient where the softmax saturates."
     )
     assert changed is not None and changed.fuzzy
-    assert changed.string == TRANSLATIONS[
-        "Cross-entropy keeps a useful gradient where the softmax saturates."
-    ]
+    assert (
+        changed.string
+        == TRANSLATIONS["Cross-entropy keeps a useful gradient where the softmax saturates."]
+    )
     unchanged_id = "This paragraph does not change. It names {doc}`the home page <index>`."
     assert not catalog.get(unchanged_id).fuzzy
     assert catalog.get(unchanged_id).string == TRANSLATIONS[unchanged_id]
@@ -314,11 +322,17 @@ def test_update_keeps_a_changed_paragraphs_translation_as_fuzzy(scratch_docs):
     # The partially translated page is marked for readers of the Chinese edition.
     html = build_dir / "html"
     cmd = build_site.sphinx_command(
-        "html", "zh_CN", html, build_dir / "doctrees" / "zh_CN",
-        "-D", f"locale_dirs={locale}", source=docs,
+        "html",
+        "zh_CN",
+        html,
+        build_dir / "doctrees" / "zh_CN",
+        "-D",
+        f"locale_dirs={locale}",
+        source=docs,
     )
-    result = subprocess.run(cmd, cwd=build_site.ROOT, env=build_site.build_environment(),
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        cmd, cwd=build_site.ROOT, env=build_site.build_environment(), capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     page = (html / "page.html").read_text(encoding="utf-8")
     assert re.search(r'<p class="[^"]*\buntranslated\b[^"]*">Cross-entropy keeps a large', page)

@@ -38,7 +38,10 @@ def build_environment() -> dict[str, str]:
         try:
             stamp = subprocess.run(
                 ["git", "log", "-1", "--format=%ct"],
-                cwd=ROOT, capture_output=True, text=True, check=True,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             stamp = ""
@@ -52,9 +55,21 @@ def sphinx_command(
 ) -> list[str]:
     """The ``sphinx-build`` command line of one builder and language (conf.py at the root)."""
     return [
-        sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT),
-        *SPHINX_OPTIONS, "-D", f"language={lang}", "-d", str(doctrees), *extra,
-        str(source), str(outdir),
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        "-c",
+        str(ROOT),
+        *SPHINX_OPTIONS,
+        "-D",
+        f"language={lang}",
+        "-d",
+        str(doctrees),
+        *extra,
+        str(source),
+        str(outdir),
     ]
 
 
@@ -64,9 +79,11 @@ KERNEL_NOISE = ("Kernel is running over TCP without encryption",)
 
 def _without_kernel_noise(output: str) -> str:
     return "".join(
-        line for line in output.splitlines(keepends=True)
+        line
+        for line in output.splitlines(keepends=True)
         if not any(noise in line for noise in KERNEL_NOISE)
     )
+
 
 REDIRECT = """<!DOCTYPE html>
 <html lang="en">
@@ -148,9 +165,7 @@ def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES) -> int:
     for lang in languages:
         seed_mystnb_css(build_dir / "html" / lang)
         log = tempfile.TemporaryFile(mode="w+")
-        cmd = sphinx_command(
-            "html", lang, build_dir / "html" / lang, build_dir / "doctrees" / lang
-        )
+        cmd = sphinx_command("html", lang, build_dir / "html" / lang, build_dir / "doctrees" / lang)
         jobs.append((lang, log, subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)))
     status = 0
     for lang, log, proc in jobs:
@@ -187,8 +202,12 @@ def extract_library_messages(pot_dir: Path) -> Path:
     for filename, lineno, message, comments, context in extract_from_dir(
         str(source), method_map=[("**.py", "python")], keywords=LIBRARY_KEYWORDS
     ):
-        catalog.add(message, locations=[(f"src/lossnotes/{filename}", lineno)],
-                    auto_comments=comments, context=context)
+        catalog.add(
+            message,
+            locations=[(f"src/lossnotes/{filename}", lineno)],
+            auto_comments=comments,
+            context=context,
+        )
     pot_dir.mkdir(parents=True, exist_ok=True)
     path = pot_dir / f"{DOMAIN}.pot"
     with path.open("wb") as handle:
@@ -234,8 +253,7 @@ def build_gettext(build_dir: Path, source: Path = DOCS) -> int:
     cmd = sphinx_command(
         "gettext", "en", pot_dir, build_dir / "doctrees" / "gettext", source=source
     )
-    result = subprocess.run(cmd, cwd=ROOT, env=build_environment(), capture_output=True,
-                            text=True)
+    result = subprocess.run(cmd, cwd=ROOT, env=build_environment(), capture_output=True, text=True)
     sys.stdout.write(_without_kernel_noise(result.stdout))
     sys.stderr.write(_without_kernel_noise(result.stderr))
     if result.returncode:
@@ -271,8 +289,14 @@ def update_po(build_dir: Path, catalogs: Sequence[str] = (), locale: Path = LOCA
                 shutil.copy(pot_dir / f"{name}.pot", Path(scratch) / f"{name}.pot")
             pot_dir = Path(scratch)
         cmd = [
-            sys.executable, "-m", "sphinx_intl", "update",
-            "-p", str(pot_dir), "-d", str(locale),
+            sys.executable,
+            "-m",
+            "sphinx_intl",
+            "update",
+            "-p",
+            str(pot_dir),
+            "-d",
+            str(locale),
             *(arg for lang in LANGUAGES if lang != "en" for arg in ("-l", lang)),
         ]
         code = subprocess.run(cmd, cwd=ROOT).returncode
@@ -488,8 +512,9 @@ def catalog_problems(path: Path) -> list[str]:
         catalog.plural_expr  # noqa: B018 (validates the Plural-Forms header)
     except Exception as error:  # babel raises several types here
         problems.append(f"{name}: invalid Plural-Forms header: {error}")
-    problems += [f"{name}: msgid {msgid!r} appears {n} times"
-                 for msgid, n in _duplicate_msgids(path).items()]
+    problems += [
+        f"{name}: msgid {msgid!r} appears {n} times" for msgid, n in _duplicate_msgids(path).items()
+    ]
     mo = io.BytesIO()
     try:
         write_mo(mo, catalog, use_fuzzy=False)
@@ -510,8 +535,10 @@ def catalog_problems(path: Path) -> list[str]:
             where = f"{name}:{message.lineno}"
             for edge, test in (("begin", str.startswith), ("end", str.endswith)):
                 if test(source, "\n") != test(text, "\n"):
-                    problems.append(f"{where}: msgid and msgstr must both {edge} with a "
-                                    f"newline or neither: {source[:60]!r}")
+                    problems.append(
+                        f"{where}: msgid and msgstr must both {edge} with a "
+                        f"newline or neither: {source[:60]!r}"
+                    )
             if library or ("python-brace-format" in message.flags and "{glue" not in source):
                 try:
                     want, have = brace_fields(source), brace_fields(text)
@@ -519,27 +546,30 @@ def catalog_problems(path: Path) -> list[str]:
                     problems.append(f"{where}: bad {{...}} placeholder: {error}")
                     continue
                 if want != have:
-                    problems.append(f"{where}: placeholders {sorted(want)} in the msgid but "
-                                    f"{sorted(have)} in the msgstr")
+                    problems.append(
+                        f"{where}: placeholders {sorted(want)} in the msgid but "
+                        f"{sorted(have)} in the msgstr"
+                    )
             if not library:
                 want, have = markup_tokens(source), markup_tokens(text)
                 if want != have:
                     lost = sorted((want - have).elements())
                     extra = sorted((have - want).elements())
                     detail = "; ".join(
-                        part for part in (lost and f"missing {lost}", extra and f"extra {extra}")
+                        part
+                        for part in (lost and f"missing {lost}", extra and f"extra {extra}")
                         if part
                     )
-                    problems.append(f"{where}: the translation must keep every role, link "
-                                    f"target, math and code of the msgid ({detail}) in "
-                                    f"{source[:60]!r}")
+                    problems.append(
+                        f"{where}: the translation must keep every role, link "
+                        f"target, math and code of the msgid ({detail}) in "
+                        f"{source[:60]!r}"
+                    )
     return problems
 
 
 _PO_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(
-    rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_PO_STRING}$"
-)
+_PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_PO_STRING}$")
 
 
 def _syntax_problems(path: Path) -> list[str]:
@@ -655,12 +685,16 @@ def check(build_dir: Path) -> int:
             problems += [*stale, STALE_ADVICE]
     for line in problems:
         print(line)
-    print("the catalogs are complete, valid and up to date" if not problems
-          else f"{len(problems)} problems")
+    print(
+        "the catalogs are complete, valid and up to date"
+        if not problems
+        else f"{len(problems)} problems"
+    )
     return 1 if problems else 0
 
 
 # -- Read the Docs ----------------------------------------------------------------------------
+
 
 def sphinx_language(code: str) -> str:
     """Sphinx's language name for a Read the Docs language code (``zh-cn`` -> ``zh_CN``)."""
@@ -698,8 +732,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--build-dir", type=Path, default=ROOT / "_build")
     parser.add_argument("--languages", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
-    parser.add_argument("--catalogs", nargs="+", default=[],
-                        help="update-po: only these catalogs (e.g. experiment lossnotes)")
+    parser.add_argument(
+        "--catalogs",
+        nargs="+",
+        default=[],
+        help="update-po: only these catalogs (e.g. experiment lossnotes)",
+    )
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     if args.command == "html":

@@ -122,8 +122,14 @@ def edition_url(
 
 
 def _url(app: Sphinx, from_page: str, lang: str, page: str) -> str:
-    return edition_url(from_page, lang, page, app.builder.out_suffix,
-                       app.config.site_edition_paths, app.config.language)
+    return edition_url(
+        from_page,
+        lang,
+        page,
+        app.builder.out_suffix,
+        app.config.site_edition_paths,
+        app.config.language,
+    )
 
 
 def _exclude_per_edition(app: Sphinx, config: Any) -> None:
@@ -174,12 +180,14 @@ def _page_context(
     for other in other_editions(app):
         pages = edition_pages(app, other)
         target = counterpart(pagename, pages)
-        switch.append({
-            "lang": other,
-            "hreflang": HREFLANG.get(other, other.replace("_", "-")),
-            "url": _url(app, pagename, other, target),
-            "same_page": target == pagename,
-        })
+        switch.append(
+            {
+                "lang": other,
+                "hreflang": HREFLANG.get(other, other.replace("_", "-")),
+                "url": _url(app, pagename, other, target),
+                "same_page": target == pagename,
+            }
+        )
         if target == pagename:
             alternates.append((other, pagename))
     context["lossnotes_switch"] = switch
@@ -326,9 +334,7 @@ def _xml(text: str) -> str:
 # -- Chinese search ----------------------------------------------------------
 
 
-def read_glossary(
-    path: Path = GLOSSARY, terminology: Path = TERMINOLOGY
-) -> dict[str, list[str]]:
+def read_glossary(path: Path = GLOSSARY, terminology: Path = TERMINOLOGY) -> dict[str, list[str]]:
     """Chinese term -> English equivalents, for the Chinese search index.
 
     The terms come from the translators' glossary (``locale/zh_CN/glossary.tsv``:
@@ -409,11 +415,13 @@ var splitQuery = (query) => {
 def _english_stemmer_code() -> str:
     # What language_data.js needs, with the class the file really defines:
     # Sphinx 9.0.4 appends "window.Stemmer = ChineseStemmer;", which is undefined.
-    return "\n".join((
-        (_MINIFIED_JS_PATH / "base-stemmer.js").read_text(encoding="utf-8"),
-        (_MINIFIED_JS_PATH / "english-stemmer.js").read_text(encoding="utf-8"),
-        "window.Stemmer = EnglishStemmer;",
-    ))
+    return "\n".join(
+        (
+            (_MINIFIED_JS_PATH / "base-stemmer.js").read_text(encoding="utf-8"),
+            (_MINIFIED_JS_PATH / "english-stemmer.js").read_text(encoding="utf-8"),
+            "window.Stemmer = EnglishStemmer;",
+        )
+    )
 
 
 class SearchChineseSegmented(SearchChinese):
@@ -530,4 +538,3 @@ __all__ = [
     "read_glossary",
     "sitemap_entries",
 ]
-

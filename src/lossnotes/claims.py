@@ -118,13 +118,12 @@ def evidence(grid: Grid = EXPERIMENT) -> Evidence:
         mse_logits_max=float(ml.loss.max()),
         recovered=recovered,
         ce_all_recover=all(recovered["cross_entropy", f] is not None for f in FIXED_LOGITS),
-        mse_recovered_within_budget=sum(
-            recovered["mse", f] is not None for f in FIXED_LOGITS
-        ),
+        mse_recovered_within_budget=sum(recovered["mse", f] is not None for f in FIXED_LOGITS),
         budget=RUN_BUDGET,
         fixed_logits=FIXED_LOGITS,
-        ce_recover_1000=descend("cross_entropy", start, 2, 1.0, 5000,
-                                until_recovered=True).recovered_at,
+        ce_recover_1000=descend(
+            "cross_entropy", start, 2, 1.0, 5000, until_recovered=True
+        ).recovered_at,
         fine_resolution=fine.resolution,
     )
 
@@ -148,9 +147,9 @@ def verdicts(ev: Evidence) -> dict[str, str]:
     ce_bad = ev.bad_start_grad["cross_entropy"]
     others_move = any(abs(g) > 0 for g in ce_bad[:2])
     ce_losing_ok = all(ev.vanishing_wrong[k] == 0 for k in ce_keys)
-    mse_vanishes = ev.bad_start_grad["mse"][2] == 0 and max(
-        ev.vanishing_wrong[k] for k in mse_keys
-    ) > 0
+    mse_vanishes = (
+        ev.bad_start_grad["mse"][2] == 0 and max(ev.vanishing_wrong[k] for k in mse_keys) > 0
+    )
     # MSE over K classes has a gradient norm bounded by a constant; the largest seen is below 1.
     mse_explodes = max(ev.grad_norm_max[k] for k in mse_keys) > 1.0
     mse_on_probabilities = max(ev.loss_max[k] for k in mse_keys) <= 2 / 3 + 1e-12
@@ -164,11 +163,14 @@ def verdicts(ev: Evidence) -> dict[str, str]:
         "chaotic": grade(mse_hard and not grads_continuous, mse_hard or not grads_continuous),
         "ce_smoother": grade(ce_smoother, True),
         "ce_target_only": grade(not others_move, True),
-        "ce_clear": grade(ce_losing_ok and ev.ce_all_recover and grads_continuous,
-                          ce_losing_ok or ev.ce_all_recover),
+        "ce_clear": grade(
+            ce_losing_ok and ev.ce_all_recover and grads_continuous,
+            ce_losing_ok or ev.ce_all_recover,
+        ),
         "raw_numbers": grade(not mse_on_probabilities, raw_mse_large),
         "explode_vanish": grade(mse_vanishes and mse_explodes, mse_vanishes or mse_explodes),
-        "ce_direction": grade(ev.ce_all_recover and ce_losing_ok,
-                              ev.ce_all_recover or ce_losing_ok),
+        "ce_direction": grade(
+            ev.ce_all_recover and ce_losing_ok, ev.ce_all_recover or ce_losing_ok
+        ),
         "stability": grade(ev.ce_all_recover and mse_hard, ev.ce_all_recover or mse_hard),
     }

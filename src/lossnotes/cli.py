@@ -37,20 +37,22 @@ class CommandError(Exception):
 
 #: argparse's own messages that reach a reader, marked so they are extracted into
 #: lossnotes.pot and translated there (argparse words them through its module-level ``_``).
-_ARGPARSE_MESSAGES = frozenset({
-    N_("argument %(argument_name)s: %(message)s"),
-    N_("invalid choice: %(value)r (choose from %(choices)s)"),
-    N_("invalid %(type)s value: %(value)r"),
-    N_("the following arguments are required: %s"),
-    N_("unrecognized arguments: %s"),
-    N_("expected one argument"),
-    N_("expected at least one argument"),
-    N_("expected at most one argument"),
-    N_("ambiguous option: %(option)s could match %(matches)s"),
-    N_("ignored explicit argument %r"),
-    N_("not allowed with argument %s"),
-    N_("one of the arguments %s is required"),
-})
+_ARGPARSE_MESSAGES = frozenset(
+    {
+        N_("argument %(argument_name)s: %(message)s"),
+        N_("invalid choice: %(value)r (choose from %(choices)s)"),
+        N_("invalid %(type)s value: %(value)r"),
+        N_("the following arguments are required: %s"),
+        N_("unrecognized arguments: %s"),
+        N_("expected one argument"),
+        N_("expected at least one argument"),
+        N_("expected at most one argument"),
+        N_("ambiguous option: %(option)s could match %(matches)s"),
+        N_("ignored explicit argument %r"),
+        N_("not allowed with argument %s"),
+        N_("one of the arguments %s is required"),
+    }
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,9 +120,7 @@ def _language(argv: Sequence[str]) -> str:
     pre.add_argument("--lang", default="en")
     known, _ = pre.parse_known_args(list(argv))
     if known.lang not in LANGUAGES:
-        raise CommandError(
-            f"--lang must be one of {', '.join(LANGUAGES)}; got {known.lang!r}"
-        )
+        raise CommandError(f"--lang must be one of {', '.join(LANGUAGES)}; got {known.lang!r}")
     return known.lang
 
 
@@ -234,12 +234,8 @@ def _build_parser(_: Callable[[str], str]) -> argparse.ArgumentParser:
         help=_("the target class, 0, 1 or 2 (default: 0)"),
     )
     grid_options(surface)
-    surface.add_argument(
-        "-o", "--output", metavar="FILE", help=_("figure file, .png or .svg")
-    )
-    surface.add_argument(
-        "--values", metavar="FILE", help=_("file for the numbers, .npz or .csv")
-    )
+    surface.add_argument("-o", "--output", metavar="FILE", help=_("figure file, .png or .svg"))
+    surface.add_argument("--values", metavar="FILE", help=_("file for the numbers, .npz or .csv"))
     surface.add_argument(
         "--theme",
         choices=("light", "dark"),
@@ -294,9 +290,7 @@ def _build_parser(_: Callable[[str], str]) -> argparse.ArgumentParser:
         metavar="Z",
         help=_("the starting logits, one per class"),
     )
-    descend.add_argument(
-        "--target", type=integer, required=True, help=_("the target class")
-    )
+    descend.add_argument("--target", type=integer, required=True, help=_("the target class"))
     descend.add_argument(
         "--lr", type=_number(_, float, "--lr"), default=1.0, help=_("learning rate (default: 1)")
     )
@@ -359,8 +353,13 @@ def _write_values(surface, path: str, suffix: str) -> None:
         grad = surface.grad.reshape(-1, 3)
         for a, b, value, g in zip(z0.ravel(), z1.ravel(), surface.loss.ravel(), grad, strict=True):
             writer.writerow(
-                [repr(float(a)), repr(float(b)), repr(surface.grid.fixed_logit),
-                 repr(float(value)), *(repr(float(x)) for x in g)]
+                [
+                    repr(float(a)),
+                    repr(float(b)),
+                    repr(surface.grid.fixed_logit),
+                    repr(float(value)),
+                    *(repr(float(x)) for x in g),
+                ]
             )
 
 

@@ -262,4 +262,3 @@ def cliff(loss: str, target: int, grid: Grid = EXPERIMENT, samples: int = 20001)
         band_share=float(((cells >= low) & (cells <= high)).mean()),
         plateau_share=float((cell_slope < PLATEAU_LEVEL * max_slope).mean()),
     )
-

@@ -117,7 +117,10 @@ def leader_gap(logits: ArrayLike, target: int) -> np.ndarray:
 
 def _check_steps(steps: object) -> int:
     return check_integer(
-        steps, "steps", 0, MAX_STEPS,
+        steps,
+        "steps",
+        0,
+        MAX_STEPS,
         "the cap bounds memory: the trajectory stores steps + 1 logit vectors, losses and "
         "gradient norms",
     )

@@ -46,18 +46,23 @@ def surface_panels(
     rows = -(-len(surfaces) // columns)
     fig = new_figure((width, width * 0.42 * rows + 0.5), style)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
-    for ax in axes[len(surfaces):]:
+    for ax in axes[len(surfaces) :]:
         ax.set_visible(False)
     for ax, surface in zip(axes, surfaces, strict=False):
         grid = surface.grid
         image = ax.imshow(
-            surface.loss, origin="lower", extent=(grid.low, grid.high, grid.low, grid.high),
-            cmap=style.colormap, aspect="equal", interpolation="nearest",
+            surface.loss,
+            origin="lower",
+            extent=(grid.low, grid.high, grid.low, grid.high),
+            cmap=style.colormap,
+            aspect="equal",
+            interpolation="nearest",
         )
         style_axes(ax, style)
         ax.set_title(
             _("$z_2$ fixed at {value}").format(value=signed(grid.fixed_logit)),
-            fontproperties=font_properties(lang, size=10), color=style.foreground,
+            fontproperties=font_properties(lang, size=10),
+            color=style.foreground,
         )
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)
         ax.set_ylabel(_("logit $z_1$ (class 1)"), fontproperties=text, color=style.foreground)
@@ -68,6 +73,7 @@ def surface_panels(
         _("{loss}, target {target}").format(
             loss=loss_label(first.loss_name, lang), target=target_label(first.target, lang=lang)
         ),
-        fontproperties=title_font, color=style.foreground,
+        fontproperties=title_font,
+        color=style.foreground,
     )
     return fig

@@ -65,12 +65,19 @@ def gradient_norm_maps(
     image = None
     for ax, surface, values in zip(axes.ravel(), surfaces, norms, strict=False):
         masked = np.ma.masked_equal(values, 0.0)
-        image = ax.imshow(masked, origin="lower", extent=extent, cmap=cmap, norm=norm,
-                          aspect="equal", interpolation="nearest")
+        image = ax.imshow(
+            masked,
+            origin="lower",
+            extent=extent,
+            cmap=cmap,
+            norm=norm,
+            aspect="equal",
+            interpolation="nearest",
+        )
         style_axes(ax, style)
         ax.set_title(_title(surface, lang), fontproperties=title_font, color=style.foreground)
         _label_axes(ax, lang, style)
-    for ax in axes.ravel()[len(surfaces):]:
+    for ax in axes.ravel()[len(surfaces) :]:
         ax.set_visible(False)
     bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.85)
     style_colorbar(bar, style, _("gradient norm (all three logits)"), text)
@@ -113,16 +120,22 @@ def fixed_gradient_exponent_maps(
     extent = (grid.low, grid.high, grid.low, grid.high)
     for ax, surface, values in zip(axes, surfaces, exponents, strict=True):
         low, high = limits if limits else (float(values.min()), float(values.max()))
-        image = ax.imshow(values, origin="lower", extent=extent, cmap=style.colormap,
-                          vmin=low, vmax=high, aspect="equal", interpolation="nearest")
+        image = ax.imshow(
+            values,
+            origin="lower",
+            extent=extent,
+            cmap=style.colormap,
+            vmin=low,
+            vmax=high,
+            aspect="equal",
+            interpolation="nearest",
+        )
         style_axes(ax, style)
         ax.set_title(_title(surface, lang), fontproperties=title_font, color=style.foreground)
         _label_axes(ax, lang, style)
         below = bool((values < low).any())
         bar = fig.colorbar(image, ax=ax, shrink=0.9, extend="min" if below else "neither")
-        style_colorbar(
-            bar, style, _("exponent: $\\log_{10} |\\partial L / \\partial z_2|$"), text
-        )
+        style_colorbar(bar, style, _("exponent: $\\log_{10} |\\partial L / \\partial z_2|$"), text)
     return fig
 
 
@@ -153,16 +166,32 @@ def gradient_arrows(
     pick = slice(start, None, every)
     x, y = np.meshgrid(axis[pick], axis[pick])
     for ax, surface in zip(axes, surfaces, strict=True):
-        image = ax.imshow(surface.loss, origin="lower", extent=extent, cmap=style.colormap,
-                          aspect="equal", interpolation="nearest")
+        image = ax.imshow(
+            surface.loss,
+            origin="lower",
+            extent=extent,
+            cmap=style.colormap,
+            aspect="equal",
+            interpolation="nearest",
+        )
         u = -surface.grad[pick, pick, 0]
         v = -surface.grad[pick, pick, 1]
         length = np.hypot(u, v)
         moving = length > 0
-        ax.quiver(x[moving], y[moving], (u / np.where(moving, length, 1))[moving],
-                  (v / np.where(moving, length, 1))[moving], color=_ARROW_COLOUR[theme],
-                  edgecolor="#000000", linewidth=0.4, angles="xy", scale_units="xy",
-                  scale=1 / (0.8 * every * grid.step), width=0.005, pivot="middle")
+        ax.quiver(
+            x[moving],
+            y[moving],
+            (u / np.where(moving, length, 1))[moving],
+            (v / np.where(moving, length, 1))[moving],
+            color=_ARROW_COLOUR[theme],
+            edgecolor="#000000",
+            linewidth=0.4,
+            angles="xy",
+            scale_units="xy",
+            scale=1 / (0.8 * every * grid.step),
+            width=0.005,
+            pivot="middle",
+        )
         style_axes(ax, style)
         ax.set_title(_title(surface, lang), fontproperties=title_font, color=style.foreground)
         _label_axes(ax, lang, style)

@@ -94,23 +94,44 @@ def outcome_maps(
     for r, dtype in enumerate(dtypes):
         for c, formula in enumerate(formulas):
             ax = axes[r, c]
-            ax.imshow(maps[dtype, formula], origin="lower", extent=extent, cmap=cmap, norm=norm,
-                      aspect="equal", interpolation="nearest")
+            ax.imshow(
+                maps[dtype, formula],
+                origin="lower",
+                extent=extent,
+                cmap=cmap,
+                norm=norm,
+                aspect="equal",
+                interpolation="nearest",
+            )
             if inner is not None:
-                ax.add_patch(Rectangle((inner.low, inner.low), inner.high - inner.low,
-                                       inner.high - inner.low, fill=False, lw=1.2,
-                                       edgecolor=style.foreground))
+                ax.add_patch(
+                    Rectangle(
+                        (inner.low, inner.low),
+                        inner.high - inner.low,
+                        inner.high - inner.low,
+                        fill=False,
+                        lw=1.2,
+                        edgecolor=style.foreground,
+                    )
+                )
             style_axes(ax, style)
-            ax.set_title(f"{formula_label(formula)}\n{dtype}", fontproperties=title_font,
-                         color=style.foreground)
+            ax.set_title(
+                f"{formula_label(formula)}\n{dtype}",
+                fontproperties=title_font,
+                color=style.foreground,
+            )
             if r == len(dtypes) - 1:
-                ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=small,
-                              color=style.foreground)
+                ax.set_xlabel(
+                    _("logit $z_0$ (class 0)"), fontproperties=small, color=style.foreground
+                )
             if c == 0:
-                ax.set_ylabel(_("logit $z_1$ (class 1)"), fontproperties=small,
-                              color=style.foreground)
-    handles = [Patch(facecolor=colour, edgecolor=style.foreground, label=name)
-               for colour, name in zip(OUTCOME_COLOURS[theme], _outcome_names(lang), strict=True)]
+                ax.set_ylabel(
+                    _("logit $z_1$ (class 1)"), fontproperties=small, color=style.foreground
+                )
+    handles = [
+        Patch(facecolor=colour, edgecolor=style.foreground, label=name)
+        for colour, name in zip(OUTCOME_COLOURS[theme], _outcome_names(lang), strict=True)
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncols=4, **legend_style(style, text))
     return fig
 
@@ -134,20 +155,30 @@ def epsilon_figure(
     left.plot(x, profile.eps32, ":", color=lines[2], lw=2.4, label=_("-log(p + eps), float32"))
     left.axhline(profile.plateau, color=lines[3], lw=0.8)
     left.set_ylabel(_("loss"), fontproperties=text, color=style.foreground)
-    left.set_title(_("Loss, target: {target}").format(target=target_label(2, lang=lang)),
-                   fontproperties=title_font, color=style.foreground)
-    right.plot(x, profile.stable_grad_log10, "-", color=lines[0], lw=2,
-               label=_("stable cross-entropy"))
-    right.plot(x, profile.eps_grad_log10, "--", color=lines[1], lw=2,
-               label=_("-log(p + eps)"))
-    right.set_ylabel(_("exponent: $\\log_{10} |\\partial L / \\partial z_2|$"),
-                     fontproperties=text, color=style.foreground)
-    right.set_title(_("Gradient with respect to $z_2$"), fontproperties=title_font,
-                    color=style.foreground)
+    left.set_title(
+        _("Loss, target: {target}").format(target=target_label(2, lang=lang)),
+        fontproperties=title_font,
+        color=style.foreground,
+    )
+    right.plot(
+        x, profile.stable_grad_log10, "-", color=lines[0], lw=2, label=_("stable cross-entropy")
+    )
+    right.plot(x, profile.eps_grad_log10, "--", color=lines[1], lw=2, label=_("-log(p + eps)"))
+    right.set_ylabel(
+        _("exponent: $\\log_{10} |\\partial L / \\partial z_2|$"),
+        fontproperties=text,
+        color=style.foreground,
+    )
+    right.set_title(
+        _("Gradient with respect to $z_2$"), fontproperties=title_font, color=style.foreground
+    )
     for ax in (left, right):
         style_axes(ax, style)
-        ax.set_xlabel(_("fixed logit $z_2$ (with $z_0 = z_1 = 0$)"), fontproperties=text,
-                      color=style.foreground)
+        ax.set_xlabel(
+            _("fixed logit $z_2$ (with $z_0 = z_1 = 0$)"),
+            fontproperties=text,
+            color=style.foreground,
+        )
         ax.legend(**legend_style(style, text), loc="best")
     return fig
 
@@ -212,11 +243,13 @@ def counts_table(
     heading = {"stable": _("stable core, float64")}
     header = [_("Fixed logit $z_2$"), _("Formula"), _("Target")]
     header += [heading.get(c, _("naive, {dtype}").format(dtype=c)) for c in columns]
-    lines = ["| " + " | ".join(header) + " |",
-             "|:--|:--|:--|" + ":--|" * len(columns)]
+    lines = ["| " + " | ".join(header) + " |", "|:--|:--|:--|" + ":--|" * len(columns)]
     for fixed, formula, target in dict.fromkeys(k[:3] for k in counts):
-        cells = [format_value(fixed), f"`{formula_label(formula)}`",
-                 target_label(target, lang=lang)]
+        cells = [
+            format_value(fixed),
+            f"`{formula_label(formula)}`",
+            target_label(target, lang=lang),
+        ]
         cells += [_count_cell(counts[fixed, formula, target, c], names) for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -73,12 +73,32 @@ def profile_figure(
         span = surface.grid.high - surface.grid.low
         line_d = np.linspace(-span, span, 801)
         if band is not None and (surface.loss_name, surface.target) == ("mse", 0):
-            ax.axvspan(band.band_low, band.band_high, color=colours["band"], alpha=0.35, lw=0,
-                       label=_("10 to 90 percent of the rise"))
-        ax.plot(d.ravel(), values.ravel(), "o", ms=3.5, color=colours["dots"], alpha=0.5,
-                mew=0, label=_("heatmap values"))
-        ax.plot(line_d, profile(surface.loss_name, surface.target, line_d), "-", lw=1.6,
-                color=colours["line"], label=_("closed form"))
+            ax.axvspan(
+                band.band_low,
+                band.band_high,
+                color=colours["band"],
+                alpha=0.35,
+                lw=0,
+                label=_("10 to 90 percent of the rise"),
+            )
+        ax.plot(
+            d.ravel(),
+            values.ravel(),
+            "o",
+            ms=3.5,
+            color=colours["dots"],
+            alpha=0.5,
+            mew=0,
+            label=_("heatmap values"),
+        )
+        ax.plot(
+            line_d,
+            profile(surface.loss_name, surface.target, line_d),
+            "-",
+            lw=1.6,
+            color=colours["line"],
+            label=_("closed form"),
+        )
         style_axes(ax, style)
         ax.set_title(_panel_title(surface, lang), fontproperties=title_font, color=style.foreground)
         ax.set_xlabel(_("margin $d = z_1 - z_0$"), fontproperties=text, color=style.foreground)
@@ -89,7 +109,7 @@ def profile_figure(
         ax.set_ylabel(ylabel, fontproperties=text, color=style.foreground)
         legend = ax.legend(**legend_style(style, text), loc="best")
         legend.get_frame().set_alpha(0.9)
-    for ax in axes[len(surfaces):]:
+    for ax in axes[len(surfaces) :]:
         ax.set_visible(False)
     return fig
 
@@ -114,24 +134,42 @@ def colour_scale_figure(
     grid = mse_target_0.grid
     full_high = 2 / 3
     panels = [
-        (mse_target_0, Normalize(float(mse_target_0.loss.min()), float(mse_target_0.loss.max())),
-         _("linear colour scale")),
-        (mse_target_0, LogNorm(float(mse_target_0.loss.min()), float(mse_target_0.loss.max())),
-         _("logarithmic colour scale")),
-        (mse_fixed_target,
-         Normalize(float(mse_fixed_target.loss.min()), float(mse_fixed_target.loss.max())),
-         _("colour scale over its own range")),
+        (
+            mse_target_0,
+            Normalize(float(mse_target_0.loss.min()), float(mse_target_0.loss.max())),
+            _("linear colour scale"),
+        ),
+        (
+            mse_target_0,
+            LogNorm(float(mse_target_0.loss.min()), float(mse_target_0.loss.max())),
+            _("logarithmic colour scale"),
+        ),
+        (
+            mse_fixed_target,
+            Normalize(float(mse_fixed_target.loss.min()), float(mse_fixed_target.loss.max())),
+            _("colour scale over its own range"),
+        ),
         (mse_fixed_target, Normalize(0.0, full_high), _("colour scale over all of [0, 2/3]")),
     ]
     fig = new_figure((width, width * 0.82), style)
     axes = fig.subplots(2, 2).ravel()
     extent = (grid.low, grid.high, grid.low, grid.high)
     for ax, (surface, norm, scale) in zip(axes, panels, strict=True):
-        image = ax.imshow(surface.loss, origin="lower", extent=extent, cmap=style.colormap,
-                          norm=norm, aspect="equal", interpolation="nearest")
+        image = ax.imshow(
+            surface.loss,
+            origin="lower",
+            extent=extent,
+            cmap=style.colormap,
+            norm=norm,
+            aspect="equal",
+            interpolation="nearest",
+        )
         style_axes(ax, style)
-        ax.set_title(f"{_panel_title(surface, lang)}\n{scale}", fontproperties=title_font,
-                     color=style.foreground)
+        ax.set_title(
+            f"{_panel_title(surface, lang)}\n{scale}",
+            fontproperties=title_font,
+            color=style.foreground,
+        )
         ax.set_xlabel(_("logit $z_0$ (class 0)"), fontproperties=text, color=style.foreground)
         ax.set_ylabel(_("logit $z_1$ (class 1)"), fontproperties=text, color=style.foreground)
         bar = fig.colorbar(image, ax=ax, shrink=0.9)

@@ -102,8 +102,12 @@ def descent_paths(
     for ax, surface, run in zip(axes, surfaces, runs, strict=True):
         grid = surface.grid
         image = ax.imshow(
-            surface.loss, origin="lower", extent=(grid.low, grid.high, grid.low, grid.high),
-            cmap=style.colormap, aspect="equal", interpolation="nearest",
+            surface.loss,
+            origin="lower",
+            extent=(grid.low, grid.high, grid.low, grid.high),
+            cmap=style.colormap,
+            aspect="equal",
+            interpolation="nearest",
         )
         z = run.logits
         base = z[:, relative_to] if relative_to is not None else 0.0
@@ -133,7 +137,8 @@ def descent_paths(
         style_colorbar(bar, style, _("{loss} loss").format(loss=name), text)
     fig.suptitle(
         _("Gradient descent paths: start (square), end (dot)"),
-        fontproperties=title_font, color=style.foreground,
+        fontproperties=title_font,
+        color=style.foreground,
     )
     return fig
 
@@ -153,13 +158,21 @@ def gap_curves(
             label += " · " + _("leads after {n} updates").format(n=f"{run.recovered_at:,}")
         else:
             label += " · " + _("never leads")
-        ax.plot(np.arange(run.steps + 1), gap, color=LINE_COLOURS[theme][run.loss_name],
-                linewidth=2, label=label)
+        ax.plot(
+            np.arange(run.steps + 1),
+            gap,
+            color=LINE_COLOURS[theme][run.loss_name],
+            linewidth=2,
+            label=label,
+        )
     ax.axhline(0, color=style.foreground, linewidth=0.8, linestyle=":")
     style_axes(ax, style)
     ax.set_xlabel(_("updates"), fontproperties=text, color=style.foreground)
-    ax.set_ylabel(_("lead of the target logit over the best rival"), fontproperties=text,
-                  color=style.foreground)
+    ax.set_ylabel(
+        _("lead of the target logit over the best rival"),
+        fontproperties=text,
+        color=style.foreground,
+    )
     ax.legend(**legend_style(style, text))
     return fig
 
@@ -179,28 +192,39 @@ def recovery_plot(
         colour = LINE_COLOURS[theme][loss]
         rows = [r for r in sweep if r.loss_name == loss]
         xs = [position[r.fixed_logit] for r in rows]
-        ys = [
-            math.log10(r.recovered_at) if r.recovered_at else r.predicted_log10
-            for r in rows
-        ]
+        ys = [math.log10(r.recovered_at) if r.recovered_at else r.predicted_log10 for r in rows]
         ax.plot(xs, ys, color=colour, linewidth=1.5, label=loss_label(loss, lang))
         run_x = [position[r.fixed_logit] for r in rows if r.recovered_at is not None]
         run_y = [math.log10(r.recovered_at) for r in rows if r.recovered_at is not None]
         ax.plot(run_x, run_y, linestyle="none", marker="o", markersize=7, color=colour)
         pred = [r for r in rows if r.recovered_at is None]
-        ax.plot([position[r.fixed_logit] for r in pred], [r.predicted_log10 for r in pred],
-                linestyle="none", marker="o", markersize=8, markerfacecolor="none",
-                markeredgewidth=1.8, color=colour)
+        ax.plot(
+            [position[r.fixed_logit] for r in pred],
+            [r.predicted_log10 for r in pred],
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            markerfacecolor="none",
+            markeredgewidth=1.8,
+            color=colour,
+        )
     ax.plot([], [], linestyle="none", marker="o", color=style.foreground, label=_("run"))
-    ax.plot([], [], linestyle="none", marker="o", markerfacecolor="none",
-            color=style.foreground, label=_("predicted (closed form)"))
+    ax.plot(
+        [],
+        [],
+        linestyle="none",
+        marker="o",
+        markerfacecolor="none",
+        color=style.foreground,
+        label=_("predicted (closed form)"),
+    )
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"$10^{{{v:g}}}$"))
     ax.set_xticks(range(len(fixed)), [minus_signs(f"{f:g}") for f in fixed])
     style_axes(ax, style)
-    ax.set_xlabel(_("fixed logit of the target class"), fontproperties=text,
-                  color=style.foreground)
-    ax.set_ylabel(_("updates until the target leads (log scale)"), fontproperties=text,
-                  color=style.foreground)
+    ax.set_xlabel(_("fixed logit of the target class"), fontproperties=text, color=style.foreground)
+    ax.set_ylabel(
+        _("updates until the target leads (log scale)"), fontproperties=text, color=style.foreground
+    )
     ax.legend(**legend_style(style, text))
     return fig
 
@@ -251,14 +275,12 @@ def optimizer_table(
     _ = translator(lang)
     names = {"gd": _("Gradient descent"), "adam": _("Adam"), "sign": _("Sign descent")}
     optimizers = list(rows[0][2])
-    header = [_("Fixed logit"), _("Gradient on the fixed logit"),
-              *(names[o] for o in optimizers)]
+    header = [_("Fixed logit"), _("Gradient on the fixed logit"), *(names[o] for o in optimizers)]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["--:"] * len(header)) + "|"]
     for f, g, counts in rows:
         cells = [minus_signs(f"{f:g}"), minus_signs("0" if g == 0 else f"{g:.2e}")]
         for o in optimizers:
             n = counts[o]
-            cells.append(f"{n:,}" if n is not None
-                         else _("not within {n}").format(n=f"{budget:,}"))
+            cells.append(f"{n:,}" if n is not None else _("not within {n}").format(n=f"{budget:,}"))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

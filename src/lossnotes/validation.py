@@ -116,9 +116,12 @@ def check_logits(logits: Any, name: str = "logits", *, check_values: bool = True
         arr = np.asarray(logits)
     except (ValueError, TypeError) as exc:  # ragged nested sequences
         raise InputTypeError(
-            N_("{name} must be a real numeric array of shape (..., K); could not convert it: "
-               "{detail}"),
-            name=name, detail=exc,
+            N_(
+                "{name} must be a real numeric array of shape (..., K); could not convert it: "
+                "{detail}"
+            ),
+            name=name,
+            detail=exc,
         ) from None
     kind = arr.dtype.kind
     if kind in "iu":
@@ -129,7 +132,8 @@ def check_logits(logits: Any, name: str = "logits", *, check_values: bool = True
     else:
         raise InputTypeError(
             N_("{name} must be a real numeric array (integers or floats), got dtype {dtype}"),
-            name=name, dtype=arr.dtype,
+            name=name,
+            dtype=arr.dtype,
         )
     if arr.ndim == 0:
         raise InputError(
@@ -143,28 +147,36 @@ def check_logits(logits: Any, name: str = "logits", *, check_values: bool = True
     if arr.shape[-1] < 2:
         raise InputError(
             N_("{name} must have at least 2 classes on its last axis, got K = {k}"),
-            name=name, k=arr.shape[-1],
+            name=name,
+            k=arr.shape[-1],
         )
     if check_values and not np.isfinite(arr).all():
         nan = np.isnan(arr)
         if nan.any():
             raise InputError(
                 N_("{name} must not contain NaN; found NaN at index {index}"),
-                name=name, index=_first_index(nan),
+                name=name,
+                index=_first_index(nan),
             )
         posinf = np.isposinf(arr)
         if posinf.any():
             raise InputError(
-                N_("{name} must not contain +inf (only finite values and -inf are allowed); "
-                   "found +inf at index {index}"),
-                name=name, index=_first_index(posinf),
+                N_(
+                    "{name} must not contain +inf (only finite values and -inf are allowed); "
+                    "found +inf at index {index}"
+                ),
+                name=name,
+                index=_first_index(posinf),
             )
         dead = np.isneginf(arr).all(axis=-1)
         if dead.any():
             raise InputError(
-                N_("{name} must have at least one finite logit per sample; the sample at "
-                   "index {index} is all -inf"),
-                name=name, index=_first_index(dead),
+                N_(
+                    "{name} must have at least one finite logit per sample; the sample at "
+                    "index {index} is all -inf"
+                ),
+                name=name,
+                index=_first_index(dead),
             )
     return arr
 
@@ -184,14 +196,18 @@ def check_target(target: Any, logits: np.ndarray, name: str = "target") -> np.nd
     if isinstance(target, bool | np.bool_):
         raise InputTypeError(
             N_("{name} must be an integer class index, got a boolean: {value!r}"),
-            name=name, value=target,
+            name=name,
+            value=target,
         )
     if isinstance(target, numbers.Integral):
         value = operator.index(target)
         if not 0 <= value < k:
             raise InputError(
                 N_("{name} must be a class index from 0 to {last} (K = {k}), got {value}"),
-                name=name, last=k - 1, k=k, value=value,
+                name=name,
+                last=k - 1,
+                k=k,
+                value=value,
             )
         return np.full(logits.shape[:-1], value, dtype=np.intp)
     try:
@@ -202,26 +218,37 @@ def check_target(target: Any, logits: np.ndarray, name: str = "target") -> np.nd
         ) from None
     if arr.dtype.kind not in "iu":
         raise InputTypeError(
-            N_("{name} must be an integer or an integer array of class indices, got dtype "
-               "{dtype}"),
-            name=name, dtype=arr.dtype,
+            N_("{name} must be an integer or an integer array of class indices, got dtype {dtype}"),
+            name=name,
+            dtype=arr.dtype,
         )
     batch = logits.shape[:-1]
     try:
         arr = np.broadcast_to(arr, batch)
     except ValueError:
         raise InputError(
-            N_("{name} of shape {shape} cannot be broadcast to the batch shape {batch} of "
-               "logits (logits have shape {logits_shape})"),
-            name=name, shape=arr.shape, batch=batch, logits_shape=logits.shape,
+            N_(
+                "{name} of shape {shape} cannot be broadcast to the batch shape {batch} of "
+                "logits (logits have shape {logits_shape})"
+            ),
+            name=name,
+            shape=arr.shape,
+            batch=batch,
+            logits_shape=logits.shape,
         ) from None
     bad = (arr < 0) | (arr >= k)
     if bad.any():
         where = _first_index(bad)
         raise InputError(
-            N_("{name} must hold class indices from 0 to {last} (K = {k}); found {value} at "
-               "index {index}"),
-            name=name, last=k - 1, k=k, value=int(arr[where]), index=where,
+            N_(
+                "{name} must hold class indices from 0 to {last} (K = {k}); found {value} at "
+                "index {index}"
+            ),
+            name=name,
+            last=k - 1,
+            k=k,
+            value=int(arr[where]),
+            index=where,
         )
     return arr.astype(np.intp, copy=False)
 
@@ -239,12 +266,16 @@ def check_name(value: Any, allowed: tuple[str, ...], name: str) -> str:
     if not isinstance(value, str):
         raise InputTypeError(
             N_("{name} must be a string, one of {allowed}; got {value!r}"),
-            name=name, allowed=", ".join(allowed), value=value,
+            name=name,
+            allowed=", ".join(allowed),
+            value=value,
         )
     if value not in allowed:
         raise InputError(
             N_("{name} must be one of {allowed}; got {value!r}"),
-            name=name, allowed=", ".join(allowed), value=value,
+            name=name,
+            allowed=", ".join(allowed),
+            value=value,
         )
     return value
 
@@ -270,7 +301,9 @@ def check_bounds(low: Any, high: Any, name: str = "range") -> tuple[float, float
     if not lo < hi:
         raise InputError(
             N_("{name} must have low < high, got low = {low} and high = {high}"),
-            name=name, low=lo, high=hi,
+            name=name,
+            low=lo,
+            high=hi,
         )
     return lo, hi
 
@@ -283,18 +316,28 @@ def check_integer(value: Any, name: str, low: int, high: int, why: str = "") -> 
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise InputTypeError(
             N_("{name} must be an integer from {low} to {high}, got {value!r}"),
-            name=name, low=low, high=high, value=value,
+            name=name,
+            low=low,
+            high=high,
+            value=value,
         )
     n = operator.index(value)
     if not low <= n <= high:
         if why:
             raise InputError(
                 N_("{name} must be an integer from {low} to {high}, got {value} ({reason})"),
-                name=name, low=low, high=high, value=n, reason=why,
+                name=name,
+                low=low,
+                high=high,
+                value=n,
+                reason=why,
             )
         raise InputError(
             N_("{name} must be an integer from {low} to {high}, got {value}"),
-            name=name, low=low, high=high, value=n,
+            name=name,
+            low=low,
+            high=high,
+            value=n,
         )
     return n
 
@@ -302,7 +345,12 @@ def check_integer(value: Any, name: str, low: int, high: int, why: str = "") -> 
 def check_resolution(value: Any, name: str = "resolution") -> int:
     """Return ``value`` as an int in 2 .. :data:`MAX_RESOLUTION`, or raise."""
     return check_integer(
-        value, name, 2, MAX_RESOLUTION,
-        N_("the cap bounds memory: a surface stores logits, loss and gradient for "
-           "resolution**2 points"),
+        value,
+        name,
+        2,
+        MAX_RESOLUTION,
+        N_(
+            "the cap bounds memory: a surface stores logits, loss and gradient for "
+            "resolution**2 points"
+        ),
     )

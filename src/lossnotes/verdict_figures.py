@@ -50,20 +50,30 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
             "on a grid {r} times finer: {c} and {d}. A steep band, not a step: "
             "{{ref}}`heatmaps, target 0 <fig-target-0>`, "
             "{{ref}}`heatmaps, target 2 <fig-target-2>`."
-        ).format(a=_pct(ev.jump[mse0]), b=_pct(ev.jump[mse2]), r=REFINEMENT,
-                 c=_pct(ev.jump_fine[mse0]), d=_pct(ev.jump_fine[mse2])),
+        ).format(
+            a=_pct(ev.jump[mse0]),
+            b=_pct(ev.jump[mse2]),
+            r=REFINEMENT,
+            c=_pct(ev.jump_fine[mse0]),
+            d=_pct(ev.jump_fine[mse2]),
+        ),
         "chaotic": _(
             "Largest change of the MSE gradient between neighbours: {a} of its largest norm; "
             "{b} on the finer grid, so the gradient is continuous. Hard to optimise: MSE "
             "recovers from {m} of {n} fixed logits within {budget} updates ({{doc}}`training`)."
-        ).format(a=_pct(max(ev.grad_jump[mse0], ev.grad_jump[mse2])),
-                 b=_pct(max(ev.grad_jump_fine[mse0], ev.grad_jump_fine[mse2])),
-                 m=ev.mse_recovered_within_budget, n=n_fixed, budget=f"{ev.budget:,}"),
+        ).format(
+            a=_pct(max(ev.grad_jump[mse0], ev.grad_jump[mse2])),
+            b=_pct(max(ev.grad_jump_fine[mse0], ev.grad_jump_fine[mse2])),
+            m=ev.mse_recovered_within_budget,
+            n=n_fixed,
+            budget=f"{ev.budget:,}",
+        ),
         "ce_smoother": _(
             "Largest cross-entropy jump: {a} of its range, against {b} for MSE; both surfaces "
             "are smooth functions."
-        ).format(a=_pct(max(ev.jump[ce0], ev.jump[ce2])),
-                 b=_pct(max(ev.jump[mse0], ev.jump[mse2]))),
+        ).format(
+            a=_pct(max(ev.jump[ce0], ev.jump[ce2])), b=_pct(max(ev.jump[mse0], ev.jump[mse2]))
+        ),
         "ce_target_only": _(
             "True of the value, $-\\log p_t$. Its gradient $p - y$ involves every class: at "
             "$z = (0, 0, -1000)$, target 2, it is ({g0:g}, {g1:g}, {g2:g})."
@@ -72,8 +82,9 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
             "Where the target is losing, the cross-entropy gradient never vanishes (share below "
             "the threshold: {a}); from $z_2 = -1000$ the target leads after {n} updates "
             "({{ref}}`descent from the bad start <fig-training-gap>`)."
-        ).format(a=_pct(max(ev.vanishing_wrong[ce0], ev.vanishing_wrong[ce2])),
-                 n=ev.ce_recover_1000),
+        ).format(
+            a=_pct(max(ev.vanishing_wrong[ce0], ev.vanishing_wrong[ce2])), n=ev.ce_recover_1000
+        ),
         "raw_numbers": _(
             "False for the note's MSE, which compares probabilities: it never exceeds {a:.4f} "
             "(at most 2/3). True for MSE on raw logits, which reaches {b:,.0f} on the same grid."
@@ -81,9 +92,12 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
         "explode_vanish": _(
             "Vanishing: yes. The MSE gradient on the {f} logit is exactly 0, and it vanishes at "
             "{a} and {b} of the losing points. Explosion: no. Its norm never exceeds {c:.3f}."
-        ).format(f=signed(ev.fixed_logits[-1]), a=_pct(ev.vanishing_wrong[mse0]),
-                 b=_pct(ev.vanishing_wrong[mse2]),
-                 c=max(ev.grad_norm_max[mse0], ev.grad_norm_max[mse2])),
+        ).format(
+            f=signed(ev.fixed_logits[-1]),
+            a=_pct(ev.vanishing_wrong[mse0]),
+            b=_pct(ev.vanishing_wrong[mse2]),
+            c=max(ev.grad_norm_max[mse0], ev.grad_norm_max[mse2]),
+        ),
         "ce_direction": _(
             "The cross-entropy gradient on the fixed logit is {g:g} at the bad start; the target "
             "recovers from every fixed logit swept ({{ref}}`steps to recover <fig-recovery>`)."
@@ -91,8 +105,12 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
         "stability": _(
             "Cross-entropy recovers from all {n} fixed logits; MSE from {m} within {budget} "
             "updates and, at {f}, never in float64 ({{doc}}`training`)."
-        ).format(f=signed(ev.fixed_logits[-1]), n=n_fixed, m=ev.mse_recovered_within_budget,
-                 budget=f"{ev.budget:,}"),
+        ).format(
+            f=signed(ev.fixed_logits[-1]),
+            n=n_fixed,
+            m=ev.mse_recovered_within_budget,
+            budget=f"{ev.budget:,}",
+        ),
     }
     sources = {
         "cliffs": "{ref}`ref-lee2021`",
@@ -105,11 +123,19 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
         "ce_direction": "{ref}`ref-golik2013`",
         "stability": "{ref}`ref-golik2013`, {ref}`ref-hui2021`",
     }
-    header = [_("Claim of the note"), _("Verdict"), _("Evidence computed on this site"),
-              _("Sources")]
+    header = [
+        _("Claim of the note"),
+        _("Verdict"),
+        _("Evidence computed on this site"),
+        _("Sources"),
+    ]
     lines = ["| " + " | ".join(header) + " |", "|:--|:--|:--|:--|"]
     for key, _english in CLAIMS:
-        cells = [claim_text[key], f"**{verdict_word(verdicts[key], lang)}**",
-                 evidence_text[key], sources[key]]
+        cells = [
+            claim_text[key],
+            f"**{verdict_word(verdicts[key], lang)}**",
+            evidence_text[key],
+            sources[key],
+        ]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
