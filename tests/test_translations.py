@@ -268,8 +268,12 @@ def _translate(po: Path, translations: dict[str, str]) -> None:
 TRANSLATIONS = {
     "Home": "首页",
     "A page": "一个页面",
-    "Cross-entropy keeps a useful gradient where the softmax saturates.": "在 softmax 饱和之处，交叉熵仍保留有用的梯度。",
-    "This paragraph does not change. It names {doc}`the home page <index>`.": "这一段不变。它提到{doc}`首页 <index>`。",
+    "Cross-entropy keeps a useful gradient where the softmax saturates.": (
+        "在 softmax 饱和之处，交叉熵仍保留有用的梯度。"
+    ),
+    "This paragraph does not change. It names {doc}`the home page <index>`.": (
+        "这一段不变。它提到{doc}`首页 <index>`。"
+    ),
 }
 
 
