@@ -100,9 +100,9 @@ def explorer_strings(lang: str) -> dict[str, str]:
     strings = {
         "title": _("Explore the experiment"),
         "instructions": _(
-            "Hover over or tap a map to probe a point; click or tap it again to run the "
-            "optimiser from there under both losses. With the keyboard: focus a map, move "
-            "the probe with the arrow keys and press Enter to run."
+            "Hover over a map to probe a point; click or tap a point to probe it and run "
+            "the optimiser from there under both losses. With the keyboard: focus a map, "
+            "move the probe with the arrow keys and press Enter to run."
         ),
         "fixed": _("Fixed logit z\u2082"),
         "fixed_entry": _("Fixed logit z\u2082, any value from \u22121000 to 0"),
