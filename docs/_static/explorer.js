@@ -482,6 +482,9 @@
   }
   // Python's format(x, ".{p}g").
   function formatG(x, p) {
+    if (x === 0 || !isFinite(x)) {
+      return Number.isNaN(x) ? "nan" : (x < 0 || Object.is(x, -0) ? "-" : "") + (x ? "inf" : "0");
+    }
     var sign = x < 0 ? "-" : "";
     var r = roundDecimal(Math.abs(x), p);
     var d = r.digits;
