@@ -24,11 +24,11 @@ import pytest
 
 import lossnotes
 from lossnotes.descent import descend
-from lossnotes.explorer import explorer_strings
+from lossnotes.figures.explorer import explorer_strings
+from lossnotes.figures.labels import loss_label
+from lossnotes.figures.tables import _format_number
 from lossnotes.grid import EXPERIMENT, Grid
-from lossnotes.labels import loss_label
 from lossnotes.recovery import FIXED_LOGITS
-from lossnotes.tables import _format_number
 
 CHROMIUM = Path("/usr/bin/chromium")
 EDITIONS = ("en", "zh_CN")

@@ -13,8 +13,8 @@ from matplotlib import colormaps
 from matplotlib.colors import Normalize
 
 from lossnotes.descent import ADAM_BETAS, ADAM_EPS
-from lossnotes.explorer import COLOURS, colour_table, explorer_data, explorer_strings
-from lossnotes.figure_style import THEMES, theme_style
+from lossnotes.figures._style import THEMES, rc
+from lossnotes.figures.explorer import COLOURS, colour_table, explorer_data, explorer_strings
 from lossnotes.grid import EXPERIMENT
 from lossnotes.recovery import FIXED_LOGITS
 from lossnotes.surface import evaluate_surface
@@ -34,7 +34,7 @@ def _rgb(table: str) -> np.ndarray:
 def test_colour_table_is_matplotlibs_colour_map(theme: str) -> None:
     table = _rgb(colour_table(theme))
     assert table.shape == (COLOURS, 3)
-    cmap = colormaps[theme_style(theme).colormap]
+    cmap = colormaps[rc(theme, "en")["image.cmap"]]
     expected = cmap(np.arange(cmap.N), bytes=True)[:, :3]  # the bytes imshow hands to Agg
     assert cmap.N == COLOURS
     np.testing.assert_array_equal(table, expected)
@@ -54,7 +54,7 @@ def test_colour_rule_is_the_figures_rule(loss: str) -> None:
     surface = evaluate_surface(loss, 2)
     values = surface.loss
     norm = Normalize()(values)  # imshow's default: the surface's own min and max
-    rgba = colormaps[theme_style("light").colormap](norm, bytes=True)[..., :3]
+    rgba = colormaps[rc("light", "en")["image.cmap"]](norm, bytes=True)[..., :3]
     table = _rgb(colour_table("light"))
     index = _js_colour_index(values, float(values.min()), float(values.max()))
     np.testing.assert_array_equal(table[index], rgba)
@@ -94,7 +94,7 @@ def test_strings_are_catalog_entries() -> None:
     path = ROOT / "locale" / "zh_CN" / "LC_MESSAGES" / "lossnotes.po"
     with path.open("rb") as handle:
         ids = {message.id for message in read_po(handle) if message.id}
-    source = (ROOT / "src" / "lossnotes" / "explorer.py").read_text(encoding="utf-8")
+    source = (ROOT / "src" / "lossnotes" / "figures" / "explorer.py").read_text(encoding="utf-8")
     english = explorer_strings("en")
     for key, text in english.items():
         template = text

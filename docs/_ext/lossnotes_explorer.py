@@ -4,7 +4,7 @@
 ```
 
 writes an empty, hidden container holding the explorer's data as JSON, in the
-edition's language (:func:`lossnotes.explorer.explorer_data`), and adds
+edition's language (:func:`lossnotes.figures.explorer.explorer_data`), and adds
 ``explorer.js`` and ``explorer.css`` to that page only. The script builds the
 explorer inside the container and shows it; without scripts the container
 stays hidden and the page's build-time figures are all the reader sees.
@@ -53,7 +53,7 @@ class ExplorerDirective(SphinxDirective):
 
 def explorer_json(lang: str) -> str:
     """The explorer's data for ``lang``, as JSON safe to sit inside a ``<script>`` element."""
-    from lossnotes.explorer import explorer_data
+    from lossnotes.figures.explorer import explorer_data
 
     text = json.dumps(explorer_data(lang), ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

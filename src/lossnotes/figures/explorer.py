@@ -1,8 +1,8 @@
 """What the pages' interactive explorer is given by the build: colours, grid, settings, wording.
 
 The explorer (``docs/_static/explorer.js``) recomputes the experiment in the
-reader's browser. Everything it does not compute comes from here, written into
-the page as JSON by the build (``docs/_ext/lossnotes_explorer.py``):
+reader's browser, beside the figures. Everything it does not compute comes from
+here, written into the page as JSON by the build (``docs/_ext/lossnotes_explorer.py``):
 
 * the colour map of each scheme, sampled from matplotlib into a table of 256
   colours, so the explorer paints exactly the colours of the build-time figures;
@@ -22,14 +22,14 @@ from typing import Any
 
 from matplotlib import colormaps
 
-from .descent import ADAM_BETAS, ADAM_EPS
-from .figure_style import THEMES, signed, theme_style
-from .grid import EXPERIMENT, FIXED_CLASS, NUM_CLASSES
-from .labels import loss_label, target_label
-from .losses import LOSS_NAMES
-from .recovery import FIXED_LOGITS
-from .validation import check_name
-from .wording import LANGUAGES, translator
+from ..descent import ADAM_BETAS, ADAM_EPS
+from ..grid import EXPERIMENT, FIXED_CLASS, NUM_CLASSES
+from ..losses import LOSS_NAMES
+from ..recovery import FIXED_LOGITS
+from ..validation import check_name
+from ..wording import LANGUAGES, translator
+from ._style import THEMES, rc
+from .labels import loss_label, signed, target_label
 
 __all__ = [
     "COLOURS",
@@ -75,7 +75,8 @@ def colour_table(theme: str) -> str:
     >>> colour_table("light")[:6]
     '440154'
     """
-    cmap = colormaps[theme_style(theme).colormap].resampled(COLOURS)
+    check_name(theme, THEMES, "theme")
+    cmap = colormaps[rc(theme, "en")["image.cmap"]].resampled(COLOURS)  # the same in every language
     rgba = cmap(range(COLOURS), bytes=True)
     return "".join(f"{r:02x}{g:02x}{b:02x}" for r, g, b, _a in rgba)
 
@@ -182,7 +183,7 @@ def explorer_data(lang: str) -> dict[str, Any]:
         "classes": NUM_CLASSES,
         "losses": list(LOSS_NAMES),
         "lossLabels": {name: loss_label(name, lang) for name in LOSS_NAMES},
-        "targetLabels": [target_label(t, FIXED_CLASS, lang) for t in range(NUM_CLASSES)],
+        "targetLabels": [target_label(t, lang, FIXED_CLASS) for t in range(NUM_CLASSES)],
         "adam": {"betas": list(ADAM_BETAS), "eps": ADAM_EPS},
         "lr": EXPLORER_LR,
         "maxLr": EXPLORER_MAX_LR,
