@@ -200,3 +200,9 @@ def test_input_errors_have_a_chinese_translation(module, function, args):
     assert message is not None and message.string and not message.fuzzy, caught.value.template
     chinese = caught.value.translated(lambda t: catalog.get(t).string)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese), chinese
+
+
+def test_the_package_ships_its_type_hints():
+    from importlib.resources import files
+
+    assert files("lossnotes").joinpath("py.typed").is_file()

@@ -223,10 +223,11 @@ def _exact_mse_grad(logits: list[float]) -> list[float]:
             d = [decimal.Decimal(x) for x in logits]
             top = max(d)
             e = [(x - top).exp() for x in d]
-            total = sum(e)
+            zero = decimal.Decimal(0)
+            total = sum(e, zero)
             p = [x / total for x in e]
-            a = [-sum(p[1:]), *p[1:]]
-            c = sum(ai * pi for ai, pi in zip(a, p, strict=True))
+            a = [-sum(p[1:], zero), *p[1:]]
+            c = sum((ai * pi for ai, pi in zip(a, p, strict=True)), zero)
             brackets = [ai - c for ai in a]
             size = max(abs(ai) + abs(c) for ai in a)
             if digits == 400 or all(b == 0 or abs(b) * 10**30 > size for b in brackets):
