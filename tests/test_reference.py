@@ -327,12 +327,28 @@ HUNDREDS = [
     ([9.5, 9.5, -5.0], 1),
     ([0.0, 200.0, 200.0, 199.0], 0),
     ([-600.0, 100.0, 100.0 + 2e-14, -50.0], 0),
+    ([-20.0, 0.0, 3e-9], 0),
+    ([0.0, 5.0, 5.0 + 1e-10], 0),
+    ([5.0, 5.0 + 1e-10, 0.0], 0),
+    ([2.0, 2.5, 2.0 + 1e-12, -3.0], 0),
 ]
 
 
 @pytest.mark.parametrize(("z", "t"), HUNDREDS)
 def test_logits_a_few_hundred_apart(z, t):
     check_all(np.array(z, dtype=np.float64), t)
+
+
+def test_ties_and_near_ties_against_the_reference():
+    # the target, or another class, ties (or nearly) with a class above or below the rest:
+    # where one grouping of the MSE bracket cancels without a sign change
+    rng = np.random.default_rng(17)
+    for _ in range(60):
+        k = int(rng.integers(3, 5))
+        z = rng.normal(0.0, 6.0, k)
+        i, m = rng.choice(k, 2, replace=False)
+        z[m] = z[i] + rng.choice([0.0, 1e-12, -1e-12, 1e-7, -1e-7])
+        check_all(z, int(rng.integers(0, k)))
 
 
 def test_a_60_digit_reference_would_be_wrong_there():

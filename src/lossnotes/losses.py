@@ -25,7 +25,8 @@ before it is exponentiated, a relative error of at most ``|z_k - m| * eps / 2``
 in ``e_k``, below 1e-13 in float64 wherever ``e_k`` is a normal number. The
 rest is sums of terms of one sign, products and quotients: every loss and
 gradient entry is within a relative 1e-12 of its exact value in float64
-wherever that is a normal number (2e-5 in float32). Each sample is computed on
+wherever that is a normal number (2e-5 in float32, times the condition number
+of the bracket for a non-target MSE gradient entry). Each sample is computed on
 its own, so its numbers do not depend on the batch it is in. float32 input is
 computed in float32, integer input in float64; no numpy floating-point warning
 is ever emitted.
@@ -180,10 +181,12 @@ def _regrouped_brackets(
 
     The grouping of :func:`_mse_bracket` cancels where the target ties with a
     class ``k`` far above ``j`` (``e_t e_k`` against ``e_k**2``), although the
-    bracket does not change sign there. Here ``e_t + e_j - e_k`` is a sum of
-    two non-negative terms, ``e_t + (e_j - e_k)`` or ``e_j + (e_t - e_k)``,
-    unless ``e_k`` exceeds both. Used on the few samples the first grouping
-    flags; returns the brackets and their terms' sizes for planes 1 .. K-1.
+    bracket does not change sign there. Here ``e_t + e_j - e_k`` is the smaller
+    of ``e_t, e_j`` plus the difference of the larger and ``e_k``: two terms of
+    one sign unless ``e_k`` exceeds both, and then its rounding error is a few
+    ulp of ``2 e_t e_j``, so the terms' sizes still measure the accuracy. Used
+    on the few samples the first grouping flags; returns the brackets and
+    their terms' sizes for planes 1 .. K-1.
     """
     k = len(e)
     diffs = {(i, j): _exp_difference(z, e, i, j) for i in range(k) for j in range(i + 1, k)}
@@ -197,7 +200,7 @@ def _regrouped_brackets(
         size = bracket.copy()
         for m in range(1, k):
             if m != j:
-                term = e[m] * np.where(e[m] <= e[j], e[0] + diff(j, m), e[j] + diff(0, m))
+                term = e[m] * np.where(e[0] >= e[j], e[j] + diff(0, m), e[0] + diff(j, m))
                 bracket += term
                 size += np.abs(term)
         brackets.append(bracket)
