@@ -570,15 +570,17 @@ def mse_grad(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
 
     .. math:: \kappa_j = \frac{e_t (e_j + r) + \sum_{k \notin \{t, j\}} e_k |e_j - e_k|}{|B_j|}
 
-    (about ``1e-16 * kappa_j`` relative). In float64, every sample with an
-    entry of ``kappa_j > 1000`` whose exact value may be a normal number is
-    recomputed in decimal arithmetic from the exact binary logits and rounded
-    once, so every entry is within 1e-12 relative of the exact gradient
-    wherever that is a normal number (tested against 400-digit arithmetic within
-    an ulp of a sign change, where ``kappa`` reaches 1e15). Such samples lie
-    within about 1e-3 of a sign change (relative to the logits' spread), so
-    they are rare: ordinary input pays only for measuring ``kappa``. In
-    float32 the bound is ``2e-5 * kappa_j``.
+    (about ``1e-16 * kappa_j`` relative). In float64, an entry of
+    ``kappa_j > 1000`` whose exact value may be a normal number is computed
+    again with the terms grouped as ``2 e_t e_j + sum_k e_k (e_t + e_j - e_k)``,
+    which does not cancel where the target ties with a class far above ``j``;
+    if that grouping cancels too, as it does near a sign change, the sample
+    is recomputed in decimal arithmetic from the exact binary logits and
+    rounded once. So every entry is within 1e-12 relative of the exact
+    gradient wherever that is a normal number (tested against 400-digit
+    arithmetic within an ulp of a sign change, where ``kappa`` reaches 1e15).
+    Such samples are rare: ordinary input pays only for measuring ``kappa``.
+    In float32 the bound is ``2e-5 * kappa_j``.
 
     Every entry carries the factor ``p_j``: where a class's probability
     underflows (a logit of -1000 beside logits near 0 gives ``p ~ 1e-435``),
