@@ -135,7 +135,7 @@ def _log_softmax3(logits: np.ndarray) -> np.ndarray:
 def _log_abs_sum(
     log_a: np.ndarray, sign_a: np.ndarray, log_b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``log|A + B|`` and the sign of ``A + B`` from ``log|A|``, the sign of A and ``log B > 0``.
+    """``log|A + B|`` and the sign of ``A + B`` from ``log|A|``, its sign and ``log B`` (B > 0).
 
     Where A < 0 the difference ``B - |A|`` is formed in log space; it is exact
     to rounding unless ``|A|`` and ``B`` agree in their leading digits.
