@@ -153,7 +153,7 @@ _CE_KEYS = [("cross_entropy", 0), ("cross_entropy", 2)]
 
 
 def claims(lang: str = "en") -> tuple[tuple[str, str], ...]:
-    """The note's claims as its half in ``lang`` states them: :data:`CLAIMS` or :data:`CLAIMS_ZH`."""
+    """The note's claims as its half in ``lang`` states them (:data:`CLAIMS`, :data:`CLAIMS_ZH`)."""
     check_name(lang, tuple(CLAIM_PARTS), "lang")
     return CLAIMS if lang == "en" else CLAIMS_ZH
 
