@@ -141,7 +141,7 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
     _ = translator(lang)
     sentences = _finding_sentences(ev, _)
     sources = {
-        "cliffs": ["ref-lee2021"],
+        "cliffs": ["ref-glorot2010"],
         "chaotic": ["ref-golik2013"],
         "ce_smoother": ["ref-glorot2010"],
         "ce_target_only": ["ref-nielsen2015"],
