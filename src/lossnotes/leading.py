@@ -9,8 +9,8 @@ diagonal ``z0 = z1``.
 
 Every count in lossnotes that speaks of the target winning or losing uses these
 two functions: the shares of vanished gradients "where the target is losing"
-(:mod:`lossnotes.comparison`, :mod:`lossnotes.gradient_maps`), and the update
-after which a descent run counts as recovered (:mod:`lossnotes.descent`: the
+(``lossnotes.comparison``, ``lossnotes.gradient_maps``), and the update
+after which a descent run counts as recovered (``lossnotes.descent``: the
 first strict lead).
 """
 
