@@ -103,6 +103,8 @@ def glossary_problems(path: Path, terms: list[Term] = TERMS) -> list[str]:
                 continue
             if not term.english.search(source):
                 continue
+            if term.english.search(text) and not re.search("[A-Za-z]", term.later):
+                continue  # the English kept on purpose: a quoted title or the note's own words
             for variant in term.avoid:
                 if variant in text:
                     problems.append(f"{where}: {variant!r} is avoided; use {term.later!r}")
