@@ -43,7 +43,7 @@ def test_heatmaps_have_titles_labels_and_colour_bars(surfaces):
 def test_chinese_heatmaps_use_the_cjk_font_and_render_without_missing_glyphs(surfaces):
     fig = loss_heatmaps(surfaces, lang="zh_CN")
     panels = [ax for ax in fig.axes if ax.get_title()]
-    assert [ax.get_title() for ax in panels] == ["交叉熵", "均方误差"]
+    assert [ax.get_title() for ax in panels] == ["交叉熵", "MSE"]
     label = panels[0].xaxis.label
     assert label.get_text() == "类别 0 的 logit $z_0$"
     path = font_manager.findfont(label.get_fontproperties(), fallback_to_default=False)

@@ -2,7 +2,8 @@
 
 * In each page's catalog, taken in page order, the first message whose English names a term
   uses the term's first-use form, and every later one its later form (and not the first form
-  again, where the two differ).
+  again, where the two differ), except where the English spells the term out again: then the
+  Chinese does too, with the first-use form.
 * No message whose English names a term uses one of the term's avoided variants.
 * The library's catalog (figures, tables, command line) and the API reference hold short,
   standalone messages: each uses either form, and no avoided variant.
@@ -33,20 +34,24 @@ HAN = r"[\u4e00-\u9fff]"
 class Term:
     key: str
     english: re.Pattern
+    spelled: re.Pattern | None
     first: str
     later: str
     avoid: tuple[str, ...]
     whole_message: bool
 
 
-def _pattern(english: str) -> tuple[re.Pattern, bool]:
+def _pattern(english: str) -> tuple[re.Pattern, re.Pattern | None, bool]:
+    """The English term in a msgid; the term spelled out (if it has an abbreviation)."""
     if english.startswith("verdict: "):
-        return re.compile(rf"^{re.escape(english.removeprefix('verdict: '))}$"), True
+        return re.compile(rf"^{re.escape(english.removeprefix('verdict: '))}$"), None, True
     words, _, abbreviation = english.partition(" (")
-    alternatives = [r"[- ]".join(re.escape(w) for w in words.split())]
+    spelled = "(?i:" + r"[- ]".join(re.escape(w) for w in words.split()) + ")"
+    alternatives = [spelled]
     if abbreviation:
         alternatives.append(re.escape(abbreviation.rstrip(")")))
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")s?\b"), False
+    pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")s?\b")
+    return pattern, (re.compile(rf"\b{spelled}s?\b") if abbreviation else None), False
 
 
 def read_terms(path: Path = LOCALE / "glossary.tsv") -> list[Term]:
@@ -56,9 +61,9 @@ def read_terms(path: Path = LOCALE / "glossary.tsv") -> list[Term]:
         if not line.strip() or line.startswith("#") or len(fields) < 5:
             continue  # comments, and the punctuation rows
         key, english, first, later, avoid = fields
-        pattern, whole = _pattern(english)
+        pattern, spelled, whole = _pattern(english)
         avoided = () if avoid == "-" else tuple(avoid.split("、"))
-        terms.append(Term(key, pattern, first, later, avoided, whole))
+        terms.append(Term(key, pattern, spelled, first, later, avoided, whole))
     return terms
 
 
@@ -108,6 +113,11 @@ def glossary_problems(path: Path, terms: list[Term] = TERMS) -> list[str]:
             for variant in term.avoid:
                 if variant in text:
                     problems.append(f"{where}: {variant!r} is avoided; use {term.later!r}")
+            if term.spelled is not None and term.spelled.search(source):
+                seen.add(term.key)  # the English spells the term out: so does the Chinese
+                if term.first not in text:
+                    problems.append(f"{where}: {term.key} spelled out must be {term.first!r}")
+                continue
             if standalone or term.first == term.later:
                 if term.later not in text and term.first not in text:
                     problems.append(f"{where}: {term.key} expected as {term.later!r}")
