@@ -33,8 +33,8 @@ def _finding_sentences(ev: Evidence, _) -> dict[str, str]:
     fixed = signed(ev.fixed_logits[-1])
     sentences = {
         "mse_steep": _(
-            "The largest jump of MSE between neighbouring cells is {a} of its range, of "
-            "cross-entropy {b}."
+            "The largest jump between neighbouring cells is {a} of the range for MSE and {b} "
+            "for cross-entropy."
         ).format(
             a=_pct(max(ev.jump[mse0], ev.jump[mse2])), b=_pct(max(ev.jump[ce0], ev.jump[ce2]))
         ),
@@ -71,10 +71,12 @@ def _finding_sentences(ev: Evidence, _) -> dict[str, str]:
             "is exactly 0 in float64: no optimiser can raise it ({{doc}}`training`)."
         ).format(f=fixed),
         "ce_smoother_0": _(
-            "Target 0: the largest jump of cross-entropy is {a} of its range, of MSE {b}."
+            "Target 0: the largest jump between neighbouring cells is {a} of the range for "
+            "cross-entropy and {b} for MSE."
         ).format(a=_pct(ev.jump[ce0]), b=_pct(ev.jump[mse0])),
         "ce_smoother_2": _(
-            "Target 2: the largest jump of cross-entropy is {a} of its range, of MSE {b}."
+            "Target 2: the largest jump between neighbouring cells is {a} of the range for "
+            "cross-entropy and {b} for MSE."
         ).format(a=_pct(ev.jump[ce2]), b=_pct(ev.jump[mse2])),
         "ce_value_target_only": _(
             "The value, $-\\log p_t$, looks at the target alone: moving the other classes' "
