@@ -27,9 +27,9 @@ from lossnotes.claims import (
     grade,
     verdicts,
 )
+from lossnotes.figures.verdicts import verdict_table
 from lossnotes.grid import Grid
 from lossnotes.surface import Surface, evaluate_surface
-from lossnotes.verdict_figures import verdict_table
 
 KEYS = [(loss, t) for t in (0, 2) for loss in ("cross_entropy", "mse")]
 

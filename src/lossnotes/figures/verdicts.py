@@ -8,10 +8,10 @@ exactly what its claim says.
 
 from __future__ import annotations
 
-from .claims import CLAIM_PARTS, REFINEMENT, Evidence, claims
-from .figure_style import signed
-from .gradient_maps import gradient_norm_supremum
-from .wording import current_language, translator
+from ..claims import CLAIM_PARTS, REFINEMENT, Evidence, claims
+from ..gradient_maps import gradient_norm_supremum
+from ..wording import translator
+from .labels import signed
 
 __all__ = ["verdict_table", "verdict_word"]
 
@@ -20,7 +20,7 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def verdict_word(verdict: str, lang: str | None = None) -> str:
+def verdict_word(verdict: str, lang: str) -> str:
     """The verdict as readers see it."""
     _ = translator(lang)
     return {"true": _("true"), "partly true": _("partly true"), "false": _("false")}[verdict]
@@ -128,7 +128,7 @@ def _finding_sentences(ev: Evidence, _) -> dict[str, str]:
     return sentences
 
 
-def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = None) -> str:
+def verdict_table(ev: Evidence, verdicts: dict[str, str], *, lang: str) -> str:
     """Render the claims, verdicts, evidence and sources as a Markdown (MyST) table.
 
     Parameters
@@ -136,10 +136,9 @@ def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = Non
     ev : Evidence
     verdicts : dict
         From :func:`lossnotes.claims.verdicts` for the same ``lang``.
-    lang : {"en", "zh_CN"}, optional
+    lang : {"en", "zh_CN"}
         The edition: its half of the note supplies the claims' wording and parts.
     """
-    lang = current_language() if lang is None else lang
     _ = translator(lang)
     sentences = _finding_sentences(ev, _)
     sources = {
