@@ -57,7 +57,7 @@ def test_one_heatmap_draws_on_a_given_axes(surfaces):
     assert to_hex(bar.yaxis.label.get_color()) == rc("dark", "en")["text.color"]
     assert to_hex(fig.get_facecolor()) == "#ffffff"
     own = loss_heatmap(surfaces[1], lang="zh_CN", theme="light")
-    assert own.axes[0].get_title() == "均方误差"
+    assert own.axes[0].get_title() == "MSE"
 
 
 def test_chinese_heatmaps_use_the_cjk_font_and_render_without_missing_glyphs(surfaces):
