@@ -66,7 +66,7 @@ def test_descend_text_in_chinese(capsys):
         "10",
     )
     assert status == 0 and err == ""
-    assert "在 10 次更新内，目标类别从未拥有严格最高的对数几率" in out
+    assert "在 10 次更新内，目标类别从未拥有严格最高的 logit" in out
     assert "最终损失：0.5" in out
 
 
