@@ -201,7 +201,7 @@ def _page_context(
             f"href={quoteattr(href)} />"
         )
     context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
-    _publish_notebook(app, pagename, context)
+    # The download menu offers the page's reader notebook (lossnotes_notebooks_reader.py).
 
 
 # -- Executed notebooks ------------------------------------------------------
