@@ -8,6 +8,7 @@ notebook of both editions there with nbclient.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -272,31 +273,42 @@ def _texts(cell) -> list[str]:
     return [stdout, *texts] if stdout else texts
 
 
+def _requirements(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = archive.read(name).decode("utf-8")
+    requires = [
+        line.removeprefix("Requires-Dist: ").strip()
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist: ") and "extra ==" not in line
+    ]
+    return [*sorted(requires), "ipykernel", "nbclient"]
+
+
 @pytest.fixture(scope="session")
-def fresh_python(tmp_path_factory, site) -> Path:
+def fresh_python(site) -> Path:
     """A virtual environment outside the repository with only the published wheel installed.
 
-    Its dependencies come from the registry (pip's cache keeps later runs fast); ipykernel
-    and nbclient are what runs a notebook.
+    The wheel's dependencies come from the registry, with ipykernel and nbclient, which run a
+    notebook. The environment is kept between sessions under the user's cache folder, keyed
+    by that list of requirements; the wheel itself is installed afresh every session.
     """
-    folder = tmp_path_factory.mktemp("reader-venv")
-    venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+    wheel = site / "en" / "_downloads" / WHEEL
+    requirements = _requirements(wheel)
+    key = hashlib.sha256("\n".join([sys.version, *requirements]).encode()).hexdigest()[:12]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lossnotes"
+    folder = cache / f"reader-venv-{key}"
     python = folder / "bin" / "python"
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            str(site / "en" / "_downloads" / WHEEL),
-            "ipykernel",
-            "nbclient",
-        ],
-        check=True,
-        cwd=folder,
-    )
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if not (folder / ".complete").is_file():
+        venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+        subprocess.run([*pip, *requirements], check=True, cwd=folder)
+        (folder / ".complete").touch()
+    subprocess.run([*pip, "--no-deps", "--force-reinstall", str(wheel)], check=True, cwd=folder)
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True
+    ).stdout
+    assert "lossnotes==0.1.0" in listed and not folder.is_relative_to(ROOT)
     return python
 
 
