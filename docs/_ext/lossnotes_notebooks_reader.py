@@ -724,10 +724,15 @@ def _publish_downloads(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _notebooks_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    """``{reader-notebooks}`text```: a link to the zip of this edition's reader notebooks."""
-    env = inliner.document.settings.env
-    depth = env.docname.count("/")
-    node = nodes.reference(rawtext, text, refuri="../" * depth + f"{DOWNLOADS}/{NOTEBOOKS_ZIP}")
+    """``{reader-notebooks}`title <lossnotes-notebooks.zip>```: a link to a file the build
+    publishes in this edition's ``_downloads`` (by default the zip of its reader notebooks).
+
+    As with a cross-reference, a translation may change the title and keeps the target.
+    """
+    match = re.fullmatch(r"(?s)(.*?)\s*<([^<>]+)>", text)
+    title, target = (match.group(1), match.group(2)) if match else (text, NOTEBOOKS_ZIP)
+    depth = inliner.document.settings.env.docname.count("/")
+    node = nodes.reference(rawtext, title, refuri="../" * depth + f"{DOWNLOADS}/{target}")
     node["classes"].append("reader-notebooks")
     return [node], []
 
