@@ -151,6 +151,10 @@ def _indent(text: str, prefix: str) -> str:
     return "\n".join([prefix + first, *((pad + line) if line else line for line in rest)])
 
 
+class Caption(str):
+    """The Markdown standing for a ``{glue:figure}``: its caption (the figure is a cell output)."""
+
+
 class CodeCell:
     """Where a code cell of the page sits among the doctree's blocks."""
 
@@ -177,7 +181,8 @@ class MarkdownWriter:
             else:
                 text = self.block(child)
                 if text:
-                    yield _line(child), text
+                    kind = Caption if isinstance(child, nodes.figure) else str
+                    yield _line(child), kind(text)
 
     def block(self, node: nodes.Node) -> str:
         if isinstance(node, nodes.paragraph):
@@ -242,7 +247,11 @@ class MarkdownWriter:
         if "only-dark" in node.get("classes", ()):
             return ""
         caption = node.next_node(nodes.caption)
-        anchors = "".join(f'<a id="{ident}"></a>' for ident in node.get("ids", ()))
+        anchors = "".join(
+            f'<a id="{ident}"></a>'
+            for ident in node.get("ids", ())
+            if not re.fullmatch(r"id\d+", ident)
+        )
         text = self.inline(caption) if caption is not None else ""
         legend = node.next_node(nodes.legend)
         if legend is not None:
@@ -330,7 +339,7 @@ def _line(node: nodes.Node) -> int | None:
 
 
 def markdown_per_cell(app: Sphinx, docname: str, doctree: nodes.document, notebook) -> dict:
-    """The Markdown of each markdown cell of ``notebook``, from the translated ``doctree``.
+    """The Markdown blocks of each markdown cell of ``notebook``, from the translated ``doctree``.
 
     A block belongs to the last cell that starts at or before its source line (myst-nb keeps
     the page's lines), never to one before the code cell preceding it in the doctree.
@@ -351,7 +360,7 @@ def markdown_per_cell(app: Sphinx, docname: str, doctree: nodes.document, notebo
             later = [i for i in markdown_cells if i > floor]
             current = later[0] if later else current
         per_cell.setdefault(current, []).append(block)
-    return {index: "\n\n".join(blocks) for index, blocks in per_cell.items()}
+    return per_cell
 
 
 def _source_map(app: Sphinx, docname: str) -> list[int]:
@@ -373,6 +382,8 @@ from IPython import get_ipython
 from IPython.display import display as _display
 
 GLUE_FORMATS = {formats}
+SHOWN_LATER = {shown_later}
+_figures = {{}}
 
 
 def _formatted(text, spec):
@@ -401,7 +412,14 @@ def glue_text(name, text):
 
 
 def glue_figure(name, draw):
-    _display(draw("light"))
+    if name in SHOWN_LATER:
+        _figures[name] = draw("light")
+    else:
+        _display(draw("light"))
+
+
+def show_figure(name):
+    _display(_figures.pop(name))
 """
 
 #: Where a page writes ``{glue:text}`key:format```: the formats its glued values take.
@@ -459,7 +477,9 @@ def _uses_glue(notebook) -> bool:
     )
 
 
-def reader_outputs(outputs: list, formats: dict[str, list[str]]) -> list:
+def reader_outputs(
+    outputs: list, formats: dict[str, list[str]], shown_later: frozenset = frozenset()
+) -> list:
     """Outputs in standard mimetypes: glue records become what the reader's ``glue`` shows."""
     from markdown_it import MarkdownIt
     from nbformat.v4 import new_output
@@ -484,7 +504,7 @@ def reader_outputs(outputs: list, formats: dict[str, list[str]]) -> list:
         if record:
             name = output.get("metadata", {}).get("scrapbook", {}).get("name", "")
             if "image/png" in record:
-                if not name.endswith("_dark"):
+                if not name.endswith("_dark") and name not in shown_later:
                     bundle = {"image/png": record["image/png"]}
                     if "text/plain" in record:
                         bundle["text/plain"] = record["text/plain"]
@@ -509,6 +529,64 @@ def reader_outputs(outputs: list, formats: dict[str, list[str]]) -> list:
             )
         result.append(output)
     return result
+
+
+_FIGURE_DIRECTIVE = re.compile(
+    r"^```\{glue:figure\}[ \t]+(\S+)[ \t]*\n((?:[ \t]*:[^\n]*\n)*)", re.M
+)
+
+
+def light_figures(source: str) -> list[str]:
+    """Glue keys of the figures a Markdown cell shows, in order (not its dark copies)."""
+    return [key for key, options in _FIGURE_DIRECTIVE.findall(source) if "only-dark" not in options]
+
+
+def figure_records(notebook) -> dict[str, tuple[int, dict]]:
+    """Glue key -> (index of the code cell that glues it, its light figure as a bundle)."""
+    found = {}
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", ()):
+            data = output.get("data", {})
+            if GLUE_PREFIX + "image/png" in data:
+                name = output.get("metadata", {}).get("scrapbook", {}).get("name", "")
+                bundle = {"image/png": data[GLUE_PREFIX + "image/png"]}
+                if GLUE_PREFIX + "text/plain" in data:
+                    bundle["text/plain"] = data[GLUE_PREFIX + "text/plain"]
+                found[name] = (index, bundle)
+    return found
+
+
+def figures_shown_later(notebook) -> set[str]:
+    """Figures to show where the page shows them rather than in the cell that draws them.
+
+    A figure stays in its cell when that cell draws only it and the page shows it in the
+    next Markdown cell; a figure drawn among others, or shown further on, gets a cell of its
+    own where the page shows it.
+    """
+    records = figure_records(notebook)
+    shown = {
+        key
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for key in light_figures(cell.source)
+    }
+    drawn: dict[int, int] = {}
+    for key, (index, _) in records.items():
+        if key in shown:
+            drawn[index] = drawn.get(index, 0) + 1
+    later = set()
+    previous_code = None
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            previous_code = index
+            continue
+        for key in light_figures(cell.source):
+            if key not in records:
+                continue
+            maker = records[key][0]
+            if maker != previous_code or drawn[maker] > 1 or light_figures(cell.source)[0] != key:
+                later.add(key)
+    return later
 
 
 def install_cell_source(app: Sphinx, docname: str) -> str:
@@ -539,24 +617,31 @@ def install_cell_source(app: Sphinx, docname: str) -> str:
 def reader_notebook(app: Sphinx, docname: str, doctree: nodes.document, executed) -> Any:
     """The reader notebook of ``docname`` from its executed notebook and translated doctree."""
     import nbformat
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+    from nbformat.v4 import new_code_cell, new_notebook
 
     lang = app.config.language
     markdown = markdown_per_cell(app, docname, doctree, executed)
     formats = glue_formats(Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))
+    shown_later = figures_shown_later(executed)
+    records = figure_records(executed)
     has_edition_cell = any(EDITION_TAG in cell.metadata.get("tags", ()) for cell in executed.cells)
     cells = [new_code_cell(install_cell_source(app, docname))]
     if _uses_glue(executed) or not has_edition_cell:
-        setup = GLUE_CELL.format(formats=json.dumps(formats, ensure_ascii=False))
+        setup = GLUE_CELL.format(
+            formats=json.dumps(formats, ensure_ascii=False),
+            shown_later="{" + ", ".join(json.dumps(key) for key in sorted(shown_later)) + "}"
+            if shown_later
+            else "set()",
+        )
         if not has_edition_cell:
             # Pages that take the language from the environment (no `edition` cell yet).
             setup = f'import os\n\nos.environ["LOSSNOTES_LANG"] = "{lang}"\n' + setup
         cells.append(new_code_cell(setup, metadata={"jupyter": {"source_hidden": True}}))
     for index, cell in enumerate(executed.cells):
         if cell.cell_type == "markdown":
-            text = markdown.get(index, "")
-            if text.strip():
-                cells.append(new_markdown_cell(text))
+            cells += _markdown_cells(
+                markdown.get(index, []), light_figures(cell.source), shown_later, records
+            )
             continue
         if cell.cell_type != "code":
             continue
@@ -572,7 +657,7 @@ def reader_notebook(app: Sphinx, docname: str, doctree: nodes.document, executed
             metadata["tags"] = kept
         source = f'lang = "{lang}"' if EDITION_TAG in tags else without_build_imports(cell.source)
         code = new_code_cell(source, metadata=metadata)
-        code.outputs = reader_outputs(cell.get("outputs", []), formats)
+        code.outputs = reader_outputs(cell.get("outputs", []), formats, frozenset(shown_later))
         code.execution_count = cell.get("execution_count")
         cells.append(code)
     for number, cell in enumerate(cells):
@@ -584,6 +669,31 @@ def reader_notebook(app: Sphinx, docname: str, doctree: nodes.document, executed
     }
     nbformat.validate(notebook)
     return notebook
+
+
+def _markdown_cells(blocks: list[str], figures: list[str], shown_later: set, records: dict) -> list:
+    """One Markdown cell, or several with a figure's own cell before each of its captions."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+
+    captions = [block for block in blocks if isinstance(block, Caption)]
+    if len(captions) != len(figures):
+        figures = [""] * len(captions)  # the doctree and the source disagree: keep captions
+    cells, pending, figure_keys = [], [], iter(figures)
+    for block in blocks:
+        key = next(figure_keys) if isinstance(block, Caption) else None
+        if key and key in shown_later:
+            if pending:
+                cells.append(new_markdown_cell("\n\n".join(pending)))
+                pending = []
+            show = new_code_cell(
+                f'show_figure("{key}")', metadata={"jupyter": {"source_hidden": True}}
+            )
+            show.outputs = [new_output("display_data", data=records[key][1])]
+            cells.append(show)
+        pending.append(block)
+    if pending and "\n\n".join(pending).strip():
+        cells.append(new_markdown_cell("\n\n".join(pending)))
+    return cells
 
 
 # -- Sphinx events --------------------------------------------------------------------
