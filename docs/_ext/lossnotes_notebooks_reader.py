@@ -45,6 +45,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from docutils import nodes
+from lossnotes_compat import notebook_output_folder
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -704,7 +705,7 @@ def _reader_pages(app: Sphinx) -> set[str]:
         doc
         for doc in app.env.found_docs
         if doc not in app.config.reader_notebook_excludes
-        and (Path(app.env.mystnb_config.output_folder) / f"{doc}.ipynb").is_file()
+        and (notebook_output_folder(app.env) / f"{doc}.ipynb").is_file()
     }
 
 
@@ -716,7 +717,7 @@ def _write_reader_notebook(app: Sphinx, doctree: nodes.document, docname: str) -
     if app.builder.format != "html" or docname in app.config.reader_notebook_excludes:
         return
     import nbformat
-    from lossnotes_site import executed_notebook, notebook_with_outputs
+    from lossnotes_notebook_glue import executed_notebook, notebook_with_outputs
 
     path = executed_notebook(app, docname)
     if path is None:
