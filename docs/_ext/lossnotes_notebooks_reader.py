@@ -626,17 +626,21 @@ def reader_notebook(app: Sphinx, docname: str, doctree: nodes.document, executed
     shown_later = figures_shown_later(executed)
     records = figure_records(executed)
     has_edition_cell = any(EDITION_TAG in cell.metadata.get("tags", ()) for cell in executed.cells)
+    if not has_edition_cell:
+        logger.warning(
+            "reader notebook of %s: no code cell tagged %r sets the language (lang = ...)",
+            docname,
+            EDITION_TAG,
+            location=docname,
+        )
     cells = [new_code_cell(install_cell_source(app, docname))]
-    if _uses_glue(executed) or not has_edition_cell:
+    if _uses_glue(executed):
         setup = GLUE_CELL.format(
             formats=json.dumps(formats, ensure_ascii=False),
             shown_later="{" + ", ".join(json.dumps(key) for key in sorted(shown_later)) + "}"
             if shown_later
             else "set()",
         )
-        if not has_edition_cell:
-            # Pages that take the language from the environment (no `edition` cell yet).
-            setup = f'import os\n\nos.environ["LOSSNOTES_LANG"] = "{lang}"\n' + setup
         cells.append(new_code_cell(setup, metadata={"jupyter": {"source_hidden": True}}))
     for index, cell in enumerate(executed.cells):
         if cell.cell_type == "markdown":
@@ -823,6 +827,8 @@ def write_zip(path: Path, files: dict[str, bytes]) -> bool:
 def _publish_downloads(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    for doc in app.config.reader_notebook_excludes:  # published by an earlier build
+        notebook_path(app, doc).unlink(missing_ok=True)
     downloads = Path(app.outdir) / DOWNLOADS
     build_wheel(downloads)
     folder = f"lossnotes-notebooks-{app.config.language}"
