@@ -37,6 +37,8 @@ extensions = [
     "lossnotes_search",
     # MathJax served by the site itself
     "lossnotes_mathjax",
+    # the interactive explorer of the experiment (the explorer directive)
+    "lossnotes_explorer",
     # reader notebooks in the download menu, the wheel, the zip of an edition's notebooks
     "lossnotes_notebooks_reader",
 ]
