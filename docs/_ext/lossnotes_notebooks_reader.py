@@ -223,6 +223,12 @@ class MarkdownWriter:
             return ""
         if isinstance(node, nodes.compound | nodes.container):
             return self.body(node)
+        if isinstance(node, nodes.Element) and not node.astext().strip():
+            # Something only the web page can show (the interactive explorer): link to it.
+            title = self.app.env.titles.get(self.docname)
+            text = _escape(title.astext()) if title is not None else self.docname
+            url = _site_url(self.app, f"{self.docname}{self.app.builder.out_suffix}", self.docname)
+            return f"[{text}]({url})"
         logger.warning(
             "reader notebook of %s: no Markdown for a %s element",
             self.docname,
