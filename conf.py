@@ -39,6 +39,8 @@ extensions = [
     "lossnotes_mathjax",
     # the interactive explorer of the experiment (the explorer directive)
     "lossnotes_explorer",
+    # reader notebooks in the download menu, the wheel, the zip of an edition's notebooks
+    "lossnotes_notebooks_reader",
 ]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 nitpicky = True

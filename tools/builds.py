@@ -179,11 +179,28 @@ def extract_library_messages(pot_dir: Path) -> Path:
             auto_comments=comments,
             context=context,
         )
+    _extract_site_messages(catalog)
     pot_dir.mkdir(parents=True, exist_ok=True)
     path = pot_dir / f"{DOMAIN}.pot"
     with path.open("wb") as handle:
         write_po(handle, catalog, omit_header=False, sort_output=True, width=100)
     return path
+
+
+#: Build extensions whose wording (``N_``) belongs to the library catalog: the reader notebooks.
+SITE_MESSAGE_FILES = ("docs/_ext/lossnotes_notebooks_reader.py",)
+
+
+def _extract_site_messages(catalog) -> None:
+    from babel.messages.extract import extract_from_file
+
+    for name in SITE_MESSAGE_FILES:
+        for lineno, message, comments, context in extract_from_file(
+            "python", str(ROOT / name), keywords={"N_": None}
+        ):
+            catalog.add(
+                message, locations=[(name, lineno)], auto_comments=comments, context=context
+            )
 
 
 def _locations_from_root(pot: Path) -> None:

@@ -185,7 +185,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _execution_cache)
     app.connect("builder-inited", _per_edition_output_folder, priority=900)
     app.connect("source-read", _edition_cells)
-    app.connect("html-page-context", _publish_notebook)
+    # The download menu offers the reader notebook instead (lossnotes_notebooks_reader).
     app.connect("build-finished", _remove_stale_caches)
     lossnotes_compat.glue_in_translations()
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
