@@ -77,6 +77,7 @@ nb_execution_cache_path = ""  # set per language and library version in _configu
 # locally, executed notebooks for download, Chinese search (docs/_ext/lossnotes_site.py).
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 extensions.append("lossnotes_site")
+extensions.append("lossnotes_pages")  # figures, icons, alt text, page weight
 site_languages = ["en", "zh_CN"]
 site_edition_excludes: dict[str, list[str]] = {}  # {"zh_CN": ["page"]}: page only in English
 # Where the site is published (e.g. https://example.org/lossnotes/): absolute hreflang,

@@ -265,9 +265,10 @@ def build_gettext(build_dir: Path, source: Path = DOCS) -> int:
     return 0
 
 
-#: Templates that are not merged into catalogs: ``sphinx.pot`` holds the HTML templates'
-#: interface strings, which Sphinx's and the theme's own catalogs translate.
-UNMERGED = frozenset({"sphinx"})
+#: Templates that are not merged into catalogs. None: ``sphinx.pot`` holds the interface
+#: strings of the site's templates (docs/_templates), and ``locale/<lang>/LC_MESSAGES/sphinx.po``
+#: translates them; Sphinx reads it before its own and the theme's catalogs.
+UNMERGED: frozenset[str] = frozenset()
 
 
 def update_po(build_dir: Path, catalogs: Sequence[str] = (), locale: Path = LOCALE) -> int:

@@ -1,0 +1,145 @@
+"""Page weight: bytes transferred and requests made by a cold load of every page.
+
+Serves a built site (``make html``; default ``_build/html``) on 127.0.0.1 with Python's
+own static server, uncompressed, as ``make serve`` does, and loads every page of both
+editions in Debian's headless Chromium (driven by playwright) in a fresh browser context,
+so nothing comes from a cache. A page counts as loaded when the network has been idle
+for half a second (MathJax fetches its fonts after the ``load`` event).
+
+Prints, per page and edition: the bytes transferred (response headers and bodies, as
+Chromium's network layer counts them), the number of requests, the largest response and
+the page's share of the budget (1.2 MB and 30 requests), then the heaviest page of
+each edition. Run::
+
+    .venv/bin/python benchmarks/bench_page_weight.py [SITE] [--scheme light|dark]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EDITIONS = ("en", "zh_CN")
+BUDGET_BYTES = 1_200_000
+BUDGET_REQUESTS = 30
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def pages(site: Path, lang: str) -> list[str]:
+    """Every HTML page of an edition, assets (``_static``, ``_sources``...) left out."""
+    folder = site / lang
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*.html")
+        if not any(part.startswith("_") for part in path.relative_to(folder).parts)
+    )
+
+
+def measure(browser, url: str, scheme: str, width: int) -> dict:
+    """Bytes and requests of one cold load of ``url``."""
+    context = browser.new_context(
+        color_scheme=scheme, viewport={"width": width, "height": 900}, service_workers="block"
+    )
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    sizes: dict[str, int] = {}
+    urls: dict[str, str] = {}
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda event: urls.__setitem__(event["requestId"], event["request"]["url"]),
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda event: sizes.__setitem__(event["requestId"], int(event["encodedDataLength"])),
+    )
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    time.sleep(0.3)
+    context.close()
+    largest = max(sizes, key=sizes.get) if sizes else None
+    return {
+        "bytes": sum(sizes.values()),
+        "requests": len(urls),
+        "largest": (urls.get(largest, "?").rsplit("/", 1)[-1], sizes[largest]) if largest else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", nargs="?", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--scheme", choices=["light", "dark"], default="light")
+    parser.add_argument("--width", type=int, default=390, help="viewport width in CSS px")
+    args = parser.parse_args(argv)
+    site = args.site.resolve()
+    if not (site / "en" / "index.html").is_file():
+        print(f"page weight: skipped, no built site at {site} (run `make html` first)")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    over = 0
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            print(
+                f"cold loads, {args.scheme} scheme, {args.width} px wide; "
+                f"budget {BUDGET_BYTES / 1e6:.1f} MB and {BUDGET_REQUESTS} requests"
+            )
+            header = f"{'page':<28}{'KB':>9}{'requests':>10}{'of budget':>11}  largest response"
+            for lang in EDITIONS:
+                print(f"\n[{lang}]\n{header}")
+                heaviest = ("", 0)
+                for name in pages(site, lang):
+                    result = measure(browser, f"{base}/{lang}/{name}", args.scheme, args.width)
+                    share = result["bytes"] / BUDGET_BYTES
+                    largest = result["largest"] or ("-", 0)
+                    flag = (
+                        " *"
+                        if result["bytes"] > BUDGET_BYTES or result["requests"] > BUDGET_REQUESTS
+                        else ""
+                    )
+                    over += bool(flag)
+                    print(
+                        f"{name:<28}{result['bytes'] / 1000:>9.0f}{result['requests']:>10}"
+                        f"{share:>10.0%}{flag:1}  {largest[0]} ({largest[1] / 1000:.0f} KB)"
+                    )
+                    if result["bytes"] > heaviest[1]:
+                        heaviest = (name, result["bytes"])
+                print(f"heaviest: {heaviest[0]} {heaviest[1] / 1e6:.2f} MB")
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    print(f"\npages over budget (*): {over}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

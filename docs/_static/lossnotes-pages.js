@@ -1,0 +1,62 @@
+/* lossnotes: figures follow the theme's colour toggle; wide equations fit the column.
+
+   Each figure is a <picture> whose <source> offers the dark copy to a browser that
+   prefers the dark scheme. When the reader picks a scheme with the theme's toggle (the
+   theme sets <html data-theme="light|dark">), the source follows the page's scheme, so
+   the browser fetches the copy shown and no other.
+
+   A display equation wider than the column is scaled down to fit (to 60% at most);
+   beyond that it scrolls inside its own box, never past the page's edge. */
+(function () {
+  "use strict";
+
+  function followScheme() {
+    var theme = document.documentElement.dataset.theme;
+    if (theme !== "light" && theme !== "dark") {
+      return;
+    }
+    var media = theme === "dark" ? "all" : "not all";
+    document.querySelectorAll("source[data-lossnotes-scheme]").forEach(function (source) {
+      if (source.media !== media) {
+        source.media = media;
+      }
+    });
+  }
+
+  function fitEquations() {
+    document.querySelectorAll('mjx-container[display="true"]').forEach(function (math) {
+      math.style.fontSize = "";
+      var room = math.clientWidth;
+      var need = math.scrollWidth;
+      if (room > 0 && need > room + 1) {
+        var scale = Math.max(0.6, room / need);
+        math.style.fontSize = Math.floor(scale * 100) + "%";
+        math.classList.add("lossnotes-scaled");
+      } else {
+        math.classList.remove("lossnotes-scaled");
+      }
+    });
+  }
+
+  new MutationObserver(followScheme).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ["data-theme", "data-mode"],
+  });
+  followScheme();
+
+  function whenMathIsReady() {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(fitEquations);
+    }
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(fitEquations, 150);
+  });
+  if (document.readyState === "complete") {
+    whenMathIsReady();
+  } else {
+    window.addEventListener("load", whenMathIsReady);
+  }
+})();
