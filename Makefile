@@ -31,7 +31,13 @@ $(STAMP): pyproject.toml
 html: $(STAMP)
 	$(BIN)/python tools/build_site.py html --build-dir $(BUILD)
 
-test: $(STAMP)
+# axe-core (npm) for the browser tests' accessibility checks, as package-lock.json pins it.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
 gettext: $(STAMP)

@@ -192,7 +192,8 @@ def merge_figure_pairs(text: str, page: Path) -> str:
         dark_id = match.group("dark_id")
         anchor = f'<span id="{dark_id}"></span>' if dark_id else ""
         classes = match.group(1).strip()
-        return f'<figure class="lossnotes-figure {classes}"{match.group(2) or ""}>{anchor}{body}</figure>'
+        name = match.group(2) or ""
+        return f'<figure class="lossnotes-figure {classes}"{name}>{anchor}{body}</figure>'
 
     return _PAIR.sub(merge, text)
 
@@ -252,7 +253,14 @@ def rewrite_page(text: str, page: Path, icons: dict, search_page: bool) -> str:
         return text
     text = text.replace("<head>", "<head>\n" + DONE, 1)
     text = FONTAWESOME_SCRIPT.sub("", text)
-    if not search_page:
+    if search_page:
+        text = text.replace(
+            '<script src="_static/searchtools.js"></script>',
+            '<script src="_static/searchtools.js"></script>\n'
+            '<script defer src="_static/lossnotes-search.js"></script>',
+            1,
+        )
+    else:
         text = SEARCH_SCRIPTS.sub("", text)
     text = merge_figure_pairs(text, page)
     text = caption_alt_text(text)
