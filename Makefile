@@ -56,9 +56,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests tools benchmarks conf.py docs/_ext
 
 # The assembled site is plain static files: any web server can publish $(BUILD)/html.
+# The preview compresses text and serves the 404 page, as real hosts do.
 serve: html
-	@echo "serving $(BUILD)/html on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILD)/html $(PORT)
+	$(BIN)/python tools/serve_site.py --directory $(BUILD)/html --port $(PORT)
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

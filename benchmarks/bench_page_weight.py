@@ -1,17 +1,18 @@
 """Page weight: bytes transferred and requests made by a cold load of every page.
 
-Serves a built site (``make html``; default ``_build/html``) on 127.0.0.1 with Python's
-own static server, uncompressed, as ``make serve`` does, and loads every page of both
-editions in Debian's headless Chromium (driven by playwright) in a fresh browser context,
-so nothing comes from a cache. A page counts as loaded when the network has been idle
-for half a second (MathJax fetches its fonts after the ``load`` event).
+Serves a built site (``make html``; default ``_build/html``) on 127.0.0.1 as ``make serve``
+does (tools/serve_site.py: text gzip-compressed, as hosts send it; ``--plain`` serves it
+uncompressed with Python's own static server instead) and loads every page of both
+editions in Debian's headless Chromium (driven by playwright), each in a fresh browser
+context, so nothing comes from a cache. A page counts as loaded when the network has been
+idle for half a second (MathJax fetches its fonts after the ``load`` event).
 
 Prints, per page and edition: the bytes transferred (response headers and bodies, as
-Chromium's network layer counts them), the number of requests, the largest response and
-the page's share of the budget (1.2 MB and 30 requests), then the heaviest page of
-each edition. Run::
+Chromium's network layer counts them), the bytes after decompression, the number of
+requests, the page's share of the budget (1.2 MB transferred and 30 requests) and its
+largest response, then the heaviest page of each edition. Run::
 
-    .venv/bin/python benchmarks/bench_page_weight.py [SITE] [--scheme light|dark]
+    .venv/bin/python benchmarks/bench_page_weight.py [SITE] [--scheme light|dark] [--plain]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import sys
 import threading
 import time
@@ -65,7 +67,14 @@ def measure(browser, url: str, scheme: str, width: int) -> dict:
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     sizes: dict[str, int] = {}
+    decoded: dict[str, int] = {}
     urls: dict[str, str] = {}
+    cdp.on(
+        "Network.dataReceived",
+        lambda event: decoded.__setitem__(
+            event["requestId"], decoded.get(event["requestId"], 0) + int(event["dataLength"])
+        ),
+    )
     cdp.on(
         "Network.requestWillBeSent",
         lambda event: urls.__setitem__(event["requestId"], event["request"]["url"]),
@@ -81,6 +90,7 @@ def measure(browser, url: str, scheme: str, width: int) -> dict:
     largest = max(sizes, key=sizes.get) if sizes else None
     return {
         "bytes": sum(sizes.values()),
+        "decoded": sum(decoded.values()),
         "requests": len(urls),
         "largest": (urls.get(largest, "?").rsplit("/", 1)[-1], sizes[largest]) if largest else None,
     }
@@ -91,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", nargs="?", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--scheme", choices=["light", "dark"], default="light")
     parser.add_argument("--width", type=int, default=390, help="viewport width in CSS px")
+    parser.add_argument("--plain", action="store_true", help="serve without compression")
     args = parser.parse_args(argv)
     site = args.site.resolve()
     if not (site / "en" / "index.html").is_file():
@@ -98,8 +109,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if args.plain:
+        handler = functools.partial(_Quiet, directory=str(site))
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    else:
+        sys.path.insert(0, str(ROOT / "tools"))
+        os.environ["LOSSNOTES_SERVE_QUIET"] = "1"
+        from serve_site import serve
+
+        httpd = serve(site, 0)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     over = 0
@@ -109,10 +127,14 @@ def main(argv: list[str] | None = None) -> int:
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
             print(
-                f"cold loads, {args.scheme} scheme, {args.width} px wide; "
+                f"cold loads ({'uncompressed' if args.plain else 'compressed as make serve'}), "
+                f"{args.scheme} scheme, {args.width} px wide; "
                 f"budget {BUDGET_BYTES / 1e6:.1f} MB and {BUDGET_REQUESTS} requests"
             )
-            header = f"{'page':<28}{'KB':>9}{'requests':>10}{'of budget':>11}  largest response"
+            header = (
+                f"{'page':<24}{'KB sent':>9}{'KB decoded':>11}{'requests':>10}{'of budget':>11}"
+                "  largest response"
+            )
             for lang in EDITIONS:
                 print(f"\n[{lang}]\n{header}")
                 heaviest = ("", 0)
@@ -127,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     over += bool(flag)
                     print(
-                        f"{name:<28}{result['bytes'] / 1000:>9.0f}{result['requests']:>10}"
+                        f"{name:<24}{result['bytes'] / 1000:>9.0f}"
+                        f"{result['decoded'] / 1000:>11.0f}{result['requests']:>10}"
                         f"{share:>10.0%}{flag:1}  {largest[0]} ({largest[1] / 1000:.0f} KB)"
                     )
                     if result["bytes"] > heaviest[1]:

@@ -321,7 +321,9 @@ def test_the_colour_toggle_fetches_the_other_copy_once(
 @pytest.mark.parametrize(("lang", "scheme"), [(lang, s) for lang in EDITIONS for s in SCHEMES])
 def test_alt_text_is_the_caption_in_the_editions_language(audit, lang: str, scheme: str) -> None:
     images = [
-        (name, image) for name, report in audit(lang, scheme, 390).items() for image in report["images"]
+        (name, image)
+        for name, report in audit(lang, scheme, 390).items()
+        for image in report["images"]
     ]
     assert images
     for name, image in images:
@@ -465,7 +467,7 @@ def test_only_the_search_page_loads_the_search_index(site: Path) -> None:
             assert loads == (name == "search.html"), f"{lang}/{name}"
 
 
-# -- What is deployed -------------------------------------------------------------------------------
+# -- What is deployed ---------------------------------------------------------------------------
 
 
 def test_nothing_deployed_that_no_page_requests(site: Path) -> None:
