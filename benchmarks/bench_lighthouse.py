@@ -2,7 +2,7 @@
 
 Lighthouse 12.2.3 (npm; pinned in benchmarks/lighthouse/package.json, installed there with
 ``npm ci`` on first use; 13 needs a newer Node than Debian ships) runs in its default mobile
-mode against the built site served as ``make serve`` serves it (tools/serve_site.py: text
+mode against the built site served as ``make serve`` serves it (tools/serve.py: text
 compressed, as hosts send it), with Debian's Chromium headless. Prints the four category
 scores per page (performance, accessibility, best practices, SEO), then the lowest of each
 per edition, against the goal: performance at least 90, the others 100.
@@ -85,10 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     install()
     sys.path.insert(0, str(ROOT / "tools"))
-    os.environ["LOSSNOTES_SERVE_QUIET"] = "1"
-    from serve_site import serve
+    from serve import make_server
 
-    httpd = serve(site, 0)
+    httpd = make_server(site, 0)
+    httpd.quiet = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     print("Lighthouse 12.2.3, mobile, served as make serve serves it")

@@ -1,7 +1,7 @@
 """Page weight: bytes transferred and requests made by a cold load of every page.
 
 Serves a built site (``make html``; default ``_build/html``) on 127.0.0.1 as ``make serve``
-does (tools/serve_site.py: text gzip-compressed, as hosts send it; ``--plain`` serves it
+does (tools/serve.py: text gzip-compressed, as hosts send it; ``--plain`` serves it
 uncompressed with Python's own static server instead) and loads every page of both
 editions in Debian's headless Chromium (driven by playwright), each in a fresh browser
 context, so nothing comes from a cache. A page counts as loaded when the network has been
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import os
 import sys
 import threading
 import time
@@ -114,10 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     else:
         sys.path.insert(0, str(ROOT / "tools"))
-        os.environ["LOSSNOTES_SERVE_QUIET"] = "1"
-        from serve_site import serve
+        from serve import make_server
 
-        httpd = serve(site, 0)
+        httpd = make_server(site, 0)
+        httpd.quiet = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     over = 0

@@ -20,8 +20,8 @@ import pytest
 
 import lossnotes
 import lossnotes.descent
-from lossnotes.labels import loss_label, statistic_label, target_label
-from lossnotes.tables import format_statistic
+from lossnotes.figures.labels import loss_label, statistic_label, target_label
+from lossnotes.figures.tables import format_statistic
 from lossnotes.wording import translator
 
 pytestmark = pytest.mark.build
@@ -150,8 +150,12 @@ def pages(edition: Path) -> list[Path]:
 def test_both_editions_and_the_redirect_exist(site):
     assert (site / "en" / "experiment.html").is_file()
     assert (site / "zh_CN" / "experiment.html").is_file()
-    redirect = (site / "index.html").read_text(encoding="utf-8")
-    assert "url=en/index.html" in redirect
+    # The root page: links to both editions for every reader, and a script that picks one
+    # by the browser's languages (tests/test_navigation.py runs it).
+    root = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="en/index.html" hreflang="en">' in root
+    assert '<a href="zh_CN/index.html" hreflang="zh-CN">' in root
+    assert "navigator.languages" in root and "http-equiv" not in root
     assert [p.name for p in pages(site / "en")] == [p.name for p in pages(site / "zh_CN")]
 
 
@@ -179,8 +183,8 @@ def test_chinese_figures_differ_from_english_ones(site):
 
 
 #: Names a module's ``__all__`` re-exports for convenience; the API reference documents them
-#: where they are defined (``THEMES``: the figures' colour themes, from figure_style).
-REEXPORTED = {"figures": {"THEMES"}}
+#: where they are defined (the heatmaps, in lossnotes.figures.heatmaps).
+REEXPORTED = {"figures": {"loss_heatmap", "loss_heatmaps"}}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
@@ -197,12 +201,12 @@ def test_api_reference_documents_the_library(site, lang):
         "closed_forms",
         "descent",
         "figures",
-        "tables",
+        "figures.heatmaps",
+        "figures.tables",
     ):
         names = getattr(importlib.import_module(f"lossnotes.{module}"), "__all__", None)
         for name in set(names or ()) - REEXPORTED.get(module, set()):
             assert f'id="lossnotes.{module}.{name}"' in html, f"{lang}: {module}.{name}"
-    assert 'id="lossnotes.figure_style.THEMES"' in html
     # the command line's help, printed at build time in the edition's language
     cli = (site / lang / "cli.html").read_text(encoding="utf-8")
     if lang == "en":
@@ -228,7 +232,7 @@ def test_comparison_table_shows_what_lossnotes_computes(site, lang):
     _ = translator(lang)
     assert table[0][1:] == [
         _("{loss}, {target}").format(
-            loss=loss_label(s.loss_name, lang), target=target_label(s.target, lang=lang)
+            loss=loss_label(s.loss_name, lang), target=target_label(s.target, lang)
         )
         for s in statistics
     ]

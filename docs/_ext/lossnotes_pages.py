@@ -22,7 +22,7 @@ build that rewrites only some pages gives the same result as a full one.
 - **Search.** The theme loads the search index and its scripts on every page for a
   search-as-you-type box; the site's search runs on its search page, so only that page
   loads them. Search results rank pages above API entries (``search_scorer.js``) and show
-  the page's own text, not the theme's buttons or TeX source (``lossnotes-search.js``).
+  the page's own text, not the theme's buttons or TeX source (``lossnotes-search-snippets.js``).
 - **Nothing deployed that no page requests.** Source maps, Font Awesome's script and
   MathJax's speech-rule data (used only by its optional speech and explorer tools) are
   removed from the output.
@@ -257,7 +257,7 @@ def rewrite_page(text: str, page: Path, icons: dict, search_page: bool) -> str:
         text = text.replace(
             '<script src="_static/searchtools.js"></script>',
             '<script src="_static/searchtools.js"></script>\n'
-            '<script defer src="_static/lossnotes-search.js"></script>',
+            '<script defer src="_static/lossnotes-search-snippets.js"></script>',
             1,
         )
     else:

@@ -1,29 +1,50 @@
-/* lossnotes: search result snippets from the page's own text.
-   Sphinx builds a result's snippet from the fetched page's [role="main"] element, which
-   in this theme also holds the article's header buttons and the footer, and whose
-   formulas are still TeX source in the fetched HTML. The snippet comes from the article
-   alone, with formulas, code cells and header links left out. */
-(function () {
-  "use strict";
-  if (typeof Search === "undefined" || !Search.htmlToText) {
-    return;
-  }
-  var LEFT_OUT = ".headerlink, script, style, .math, .cell_input, .lossnotes-icon, .caption-number";
-  Search.htmlToText = function (htmlString, anchor) {
-    var doc = new DOMParser().parseFromString(htmlString, "text/html");
-    doc.querySelectorAll(LEFT_OUT).forEach(function (element) {
-      element.remove();
+/* lossnotes: how the Chinese edition's search page splits a query into words.
+   Loaded on that page only (docs/_ext/lossnotes_search.py), before Sphinx's searchtools.js,
+   which then keeps this splitQuery instead of its own.
+
+   Splits a query like Sphinx's default splitter, then cuts every run of Han characters into
+   the longest words the search index holds (forward maximum matching), so that a query such
+   as "损失函数的梯度" written without spaces finds the pages whose index holds its words. An
+   unknown run of two or more characters is kept (it matches nothing, as it should); an
+   unknown single character is dropped, as the index drops single characters. */
+var splitQuery = (query) => {
+  const index = typeof Search !== "undefined" ? Search._index : null;
+  const known = (word) =>
+    index !== null &&
+    (Object.hasOwn(index.terms, word) || Object.hasOwn(index.titleterms, word));
+  const han = /^\p{Script=Han}+$/u;
+  const terms = [];
+  query
+    .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
+    .filter((term) => term)
+    .forEach((term) => {
+      term.split(/(\p{Script=Han}+)/u).filter((part) => part).forEach((part) => {
+        if (!han.test(part)) {
+          terms.push(part);
+          return;
+        }
+        let unknown = "";
+        let start = 0;
+        while (start < part.length) {
+          let word = "";
+          for (let end = Math.min(part.length, start + 12); end > start + 1; end--) {
+            if (known(part.slice(start, end))) {
+              word = part.slice(start, end);
+              break;
+            }
+          }
+          if (word) {
+            if (unknown.length > 1) terms.push(unknown);
+            unknown = "";
+            terms.push(word);
+            start += word.length;
+          } else {
+            unknown += part[start];
+            start += 1;
+          }
+        }
+        if (unknown.length > 1) terms.push(unknown);
+      });
     });
-    var article = doc.querySelector("article.bd-article") || doc.querySelector('[role="main"]');
-    if (!article) {
-      return "";
-    }
-    if (anchor) {
-      var part = doc.getElementById(decodeURIComponent(anchor.slice(1)));
-      if (part && article.contains(part)) {
-        return part.textContent.replace(/\s+/g, " ");
-      }
-    }
-    return article.textContent.replace(/\s+/g, " ");
-  };
-})();
+  return terms;
+};
