@@ -68,6 +68,11 @@ FONTAWESOME_SCRIPT = re.compile(
 )
 SOURCE_MAP = re.compile(r"\n?/[/*][#@] sourceMappingURL=[^\n]*?(?:\*/)?\s*$")
 
+#: The link-preview image (OpenGraph ``og:image``): the landing page's lead figure, light
+#: copy, published under this fixed name (the figure's own file is named by its hash).
+PREVIEW_FIGURE = ("index.html", "fig-lead")
+PREVIEW_IMAGE = "_static/lossnotes-preview.png"
+
 #: Marks a page this extension has rewritten.
 DONE = '<meta name="lossnotes-pages" content="1" />'
 
@@ -308,6 +313,23 @@ def prune(outdir: Path) -> None:
             asset.write_text(stripped, encoding="utf-8", errors="surrogateescape")
 
 
+def publish_preview(outdir: Path) -> Path | None:
+    """Copy the lead figure's light PNG to :data:`PREVIEW_IMAGE`; the path written, if any."""
+    page, figure_id = PREVIEW_FIGURE
+    html_path = outdir / page
+    if not html_path.is_file():
+        return None
+    text = html_path.read_text(encoding="utf-8")
+    match = re.search(rf'<figure[^>]*id="{figure_id}"[^>]*>.*?<img [^>]*src="([^"]+)"', text, re.S)
+    if match is None:
+        return None
+    source = (html_path.parent / match.group(1)).resolve()
+    target = outdir / PREVIEW_IMAGE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
 def _rewrite_edition(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -322,6 +344,8 @@ def _rewrite_edition(app: Sphinx, exception: Exception | None) -> None:
         if rewritten != text:
             page.write_text(rewritten, encoding="utf-8")
     prune(outdir)
+    if app.config.ogp_image == PREVIEW_IMAGE and publish_preview(outdir) is None:
+        raise RuntimeError(f"no figure {PREVIEW_FIGURE[1]!r} on {PREVIEW_FIGURE[0]} to preview")
 
 
 # -- Configuration ------------------------------------------------------------------------------
@@ -343,6 +367,9 @@ def _configure(app: Sphinx, config: Any) -> None:
     theme_options = dict(config.html_theme_options or {})
     theme_options.setdefault("search_as_you_type", False)
     config.html_theme_options = theme_options
+    # Link previews (sphinxext-opengraph) show the landing page's lead figure.
+    if "ogp_image" in config and not config.ogp_image:
+        config.ogp_image = PREVIEW_IMAGE
 
 
 def _chrome_context(
