@@ -60,7 +60,7 @@ THEME_UNREQUESTED = ("scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.t
 
 #: The search page's own scripts (the theme loads them on every page).
 SEARCH_SCRIPTS = re.compile(
-    r'\s*<script src="(?:\.\./)*(?:_static/searchtools\.js|_static/language_data\.js|'
+    r'\s*<script src="[^"]*?(?:_static/searchtools\.js|_static/language_data\.js|'
     r'searchindex\.js)"></script>'
 )
 FONTAWESOME_SCRIPT = re.compile(
@@ -141,7 +141,10 @@ _PAIR = re.compile(
     re.S,
 )
 _IMG = re.compile(r'<img alt="[^"]*" src="([^"]*)" />')
-_CAPTION = re.compile(r'<span class="caption-text">(.*?)</span>', re.S)
+_CAPTION = re.compile(
+    r'<span class="[^"]*\bcaption-text\b[^"]*">(.*?)</span>(?=<a class="headerlink"|\s*</p>)',
+    re.S,
+)
 _FIGURE_IMG = re.compile(r"(<figure\b[^>]*>)(.*?)(</figure>)", re.S)
 _FILE_ALT = re.compile(r'<img alt="([^"]*(?:/|\.png|\.svg|\.jpe?g)[^"]*)"')
 
@@ -151,9 +154,20 @@ def caption_text(fragment: str) -> str:
     match = _CAPTION.search(fragment)
     if match is None:
         return ""
-    text = re.sub(r"<[^>]+>", "", match.group(1))
-    text = html.unescape(text).replace("\\(", "").replace("\\)", "")
-    return " ".join(text.split())
+    text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+    return " ".join(_MATH.sub(lambda m: plain_tex(m.group(1)), text).split())
+
+
+_MATH = re.compile(r"\\\((.*?)\\\)", re.S)
+
+
+def plain_tex(tex: str) -> str:
+    """Inline TeX as words a screen reader can say (``z_2`` -> ``z2``)."""
+    text = re.sub(r"\\(?:mathrm|operatorname|text|mathbf|mathit)\s*", "", tex)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = text.replace("\\,", " ").replace("\\", "")
+    text = re.sub(r"[{}_]", "", text)
+    return text.replace("-", "\u2212")
 
 
 def png_size(path: Path) -> tuple[int, int] | None:

@@ -1,10 +1,11 @@
 // lossnotes: search result scores (Sphinx's html_search_scorer). Sphinx's defaults, except
-// that an API entry (an object of the reference) ranks below the pages: a reader searching
-// "vanishing" wants the chapter on vanishing gradients before a constant that mentions it.
+// that the API reference (its entries and its page) ranks below the chapters: a reader
+// searching "vanishing" wants the chapter on vanishing gradients before a constant that
+// mentions the word.
 var Scorer = {
   score: (result) => {
-    const [, , , , score, , kind] = result;
-    return kind === "object" ? score - 20 : score;
+    const [docname, , , , score, , kind] = result;
+    return kind === "object" || docname === "api" ? score - 100 : score;
   },
   objNameMatch: 11,
   objPartialMatch: 6,

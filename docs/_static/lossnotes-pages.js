@@ -5,8 +5,9 @@
    theme sets <html data-theme="light|dark">), the source follows the page's scheme, so
    the browser fetches the copy shown and no other.
 
-   A display equation wider than the column is scaled down to fit (to 60% at most);
-   beyond that it scrolls inside its own box, never past the page's edge. */
+   A display equation wider than the column is scaled down to fit (to 45% at most);
+   beyond that it scrolls inside its own box, never past the page's edge, and takes a tab
+   stop so that a keyboard can scroll it too. */
 (function () {
   "use strict";
 
@@ -26,14 +27,15 @@
   function fitEquations() {
     document.querySelectorAll('mjx-container[display="true"]').forEach(function (math) {
       math.style.fontSize = "";
+      math.removeAttribute("tabindex");
       var room = math.clientWidth;
       var need = math.scrollWidth;
       if (room > 0 && need > room + 1) {
-        var scale = Math.max(0.6, room / need);
+        var scale = Math.max(0.45, room / need);
         math.style.fontSize = Math.floor(scale * 100) + "%";
-        math.classList.add("lossnotes-scaled");
-      } else {
-        math.classList.remove("lossnotes-scaled");
+        if (math.scrollWidth > math.clientWidth + 1) {
+          math.setAttribute("tabindex", "0");
+        }
       }
     });
   }
