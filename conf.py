@@ -37,6 +37,8 @@ extensions = [
     "lossnotes_search",
     # MathJax served by the site itself
     "lossnotes_mathjax",
+    # the interactive explorer of the experiment (the explorer directive)
+    "lossnotes_explorer",
     # What the browser receives: one figure copy per scheme, inline icons, alt text, weight
     "lossnotes_pages",
 ]

@@ -15,6 +15,7 @@ from . import naive
 from .grid import EXPERIMENT, Grid
 from .losses import cross_entropy, mse
 from .softmax import log_softmax
+from .validation import check_name
 
 __all__ = [
     "DTYPES",
@@ -73,8 +74,7 @@ def stable_counts(formula: str, target: int, grid: Grid = EXPERIMENT) -> dict[st
     Every cross-entropy formula's stable version is :func:`lossnotes.cross_entropy`;
     the MSE formula's is :func:`lossnotes.mse`.
     """
-    if formula not in naive.FORMULAS:
-        raise ValueError(f"formula must be one of {', '.join(naive.FORMULAS)}; got {formula!r}")
+    check_name(formula, naive.FORMULAS, "formula")
     logits = grid.logits()
     values = mse(logits, target) if formula == "mse" else cross_entropy(logits, target)
     codes = naive.classify(values)

@@ -84,7 +84,7 @@ class Evidence:
     mse_recovered_within_budget: int
     budget: int
     fixed_logits: tuple[float, ...]
-    ce_recover_1000: int
+    ce_recover_1000: int | None  # None if cross-entropy did not recover within its 5000 steps
     fine_resolution: int
     extra: dict[str, float] = field(default_factory=dict)
 

@@ -35,6 +35,7 @@ from numpy.typing import ArrayLike
 
 from .grid import EXPERIMENT, FIXED_CLASS, Grid
 from .surface import Surface
+from .validation import N_, InputError
 
 __all__ = [
     "BAND",
@@ -80,7 +81,12 @@ def softplus(x: ArrayLike) -> np.ndarray:
 def _check_case(loss: str, target: int) -> None:
     if (loss, target) not in CASES:
         allowed = ", ".join(f"({name!r}, {t})" for name, t in CASES)
-        raise ValueError(f"(loss, target) must be one of {allowed}; got ({loss!r}, {target!r})")
+        raise InputError(
+            N_("(loss, target) must be one of {allowed}; got ({loss!r}, {target!r})"),
+            allowed=allowed,
+            loss=loss,
+            target=target,
+        )
 
 
 def closed_form(
@@ -234,7 +240,13 @@ def cliff(loss: str, target: int, grid: Grid = EXPERIMENT, samples: int = 20001)
     """
     _check_case(loss, target)
     if (loss, target) == ("cross_entropy", FIXED_CLASS):
-        raise ValueError("cross-entropy with the fixed class as target is not a function of d")
+        raise InputError(
+            N_(
+                "(loss, target) must be a case whose loss is a function of d; cross-entropy "
+                "with the fixed class {target} as target is not a function of d"
+            ),
+            target=target,
+        )
     span = grid.high - grid.low
     d = np.linspace(-span, span, samples)
     values = profile(loss, target, d)

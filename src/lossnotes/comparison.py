@@ -15,7 +15,7 @@ import numpy as np
 from .grid import EXPERIMENT, Grid
 from .losses import LOSS_NAMES
 from .surface import Surface, evaluate_surface
-from .validation import check_name
+from .validation import N_, InputError, check_name
 
 __all__ = [
     "STATISTICS",
@@ -115,7 +115,7 @@ def surface_statistics(surface: Surface) -> SurfaceStatistics:
     finite_loss = np.isfinite(surface.loss)
     nonfinite = int((~finite_loss).sum() + (~np.isfinite(surface.grad)).sum())
     if not finite_loss.any():
-        raise ValueError("surface has no finite loss value to measure")
+        raise InputError(N_("{name} has no finite loss value to measure"), name="surface")
     loss = np.where(finite_loss, surface.loss, np.nan)
     lo, hi = float(np.nanmin(loss)), float(np.nanmax(loss))
     norm = surface.grad_norm

@@ -27,7 +27,7 @@ import numpy as np
 
 from .grid import FIXED_CLASS
 from .surface import Surface
-from .validation import check_name
+from .validation import N_, InputError, check_name
 
 __all__ = [
     "VanishingSummary",
@@ -62,7 +62,9 @@ def gradient_norm_bound(loss: str, num_classes: int = 3) -> float:
     """
     check_name(loss, ("cross_entropy", "mse"), "loss")
     if num_classes < 2:
-        raise ValueError(f"num_classes must be at least 2, got {num_classes}")
+        raise InputError(
+            N_("{name} must be at least 2, got {value}"), name="num_classes", value=num_classes
+        )
     return float(np.sqrt(2.0)) if loss == "cross_entropy" else float(np.sqrt(2.0) / num_classes)
 
 
@@ -131,7 +133,16 @@ def fixed_logit_gradient_log10(
     """
     check_name(loss, ("cross_entropy", "mse"), "loss")
     if fixed_class != 2 or target not in (0, 2) or logits.shape[-1] != 3:
-        raise ValueError("expected 3-class logits (..., 3) with class 2 fixed and target 0 or 2")
+        raise InputError(
+            N_(
+                "{name} must be 3-class logits (..., 3) with class 2 fixed and target 0 or 2; "
+                "got {k} classes, fixed class {fixed}, target {target}"
+            ),
+            name="logits",
+            k=logits.shape[-1],
+            fixed=fixed_class,
+            target=target,
+        )
     logp = _log_softmax3(np.asarray(logits))
     l0, l1, l2 = logp[..., 0], logp[..., 1], logp[..., 2]
     if loss == "cross_entropy":
