@@ -131,8 +131,9 @@ _REPORT = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
+    // (entries of the API reference's contents are the names of functions and constants)
     if (!el || el.closest('article.bd-article, script, style, noscript, mjx-container, kbd, code')
-        || !visible(el) || foreign(el)) continue;
+        || el.closest('a[href*="#lossnotes."]') || !visible(el) || foreign(el)) continue;
     const text = node.textContent.trim();
     if (text) chrome.push(text);
   }
@@ -340,7 +341,7 @@ def test_alt_text_is_the_caption_in_the_editions_language(audit, lang: str, sche
         caption = image["caption"].removesuffix("#").strip()
         if caption:
             # the caption's words (its formulas are read out as plain symbols)
-            assert alt[:12] == caption[:12], (name, alt, caption)
+            assert "".join(alt.split())[:12] == "".join(caption.split())[:12], (name, alt, caption)
         if lang == "zh_CN":
             assert re.search("[\u4e00-\u9fff]", alt), f"{name}: alt text not in Chinese: {alt}"
 
