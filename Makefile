@@ -32,8 +32,14 @@ $(STAMP): pyproject.toml
 html: $(STAMP)
 	$(BIN)/python tools/build_site.py html --build-dir $(BUILD)
 
+# axe-core (npm) for the browser tests' accessibility checks, as package-lock.json pins it.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # One build of both editions per session, shared by every test that needs the site.
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/python tools/build_site.py validate
 	$(BIN)/python -m pytest
 

@@ -41,6 +41,8 @@ extensions = [
     "lossnotes_explorer",
     # reader notebooks in the download menu, the wheel, the zip of an edition's notebooks
     "lossnotes_notebooks_reader",
+    # What the browser receives: one figure copy per scheme, inline icons, alt text, weight
+    "lossnotes_pages",
 ]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 nitpicky = True

@@ -314,9 +314,8 @@ def test_search_finds_nothing_for_an_absent_word(server: str, visit: Visit) -> N
 
 
 _SCHEME_REPORT = """() => {
-  const shown = (el) => getComputedStyle(el).display !== 'none' && el.offsetParent !== null;
-  const light = [...document.querySelectorAll('figure.only-light')];
-  const dark = [...document.querySelectorAll('figure.only-dark')];
+  // Each figure is one <picture>: a <source> with the dark copy, an <img> with the light one.
+  const pictures = [...document.querySelectorAll('figure picture')];
   const corner = (img) => {
     const canvas = document.createElement('canvas');
     canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
@@ -325,15 +324,20 @@ _SCHEME_REPORT = """() => {
     const [r, g, b] = ctx.getImageData(2, 2, 1, 1).data;
     return [r, g, b];
   };
-  const visible = [...light, ...dark].filter(shown).map((fig) => fig.querySelector('img'));
-  const background = getComputedStyle(document.body).backgroundColor;
+  const images = pictures.map((picture) => picture.querySelector('img'));
   return {
     theme: document.documentElement.dataset.theme,
-    light: light.length, dark: dark.length,
-    lightShown: light.filter(shown).length, darkShown: dark.filter(shown).length,
-    corners: visible.map(corner),
-    filters: visible.map((img) => getComputedStyle(img).filter),
-    background: background,
+    figures: document.querySelectorAll('article figure').length,
+    pictures: pictures.length,
+    shown: pictures.map((picture) => {
+      const img = picture.querySelector('img');
+      const dark = new URL(picture.querySelector('source').getAttribute('srcset'), location.href);
+      const light = new URL(img.getAttribute('src'), location.href);
+      return img.currentSrc === dark.href ? 'dark' : img.currentSrc === light.href ? 'light' : '?';
+    }),
+    corners: images.map(corner),
+    filters: images.map((img) => getComputedStyle(img).filter),
+    background: getComputedStyle(document.body).backgroundColor,
   };
 }"""
 
@@ -352,7 +356,7 @@ def test_figures_follow_the_colour_scheme(
     try:
         for name in _pages(site, lang):
             html = (site / lang / name).read_text(encoding="utf-8")
-            if name != "experiment.html" and "only-dark" not in html:
+            if "<picture>" not in html:
                 continue
             _assert_page_ok(
                 _check_page(session, f"{server}/{lang}/{name}"), f"{lang}/{name} ({scheme})"
@@ -367,33 +371,27 @@ def test_figures_follow_the_colour_scheme(
         assert not session.foreign_requests(), session.foreign_requests()
     finally:
         session.close()
-    assert reports["experiment.html"]["light"] > 0
-    shown, hidden = (
-        ("lightShown", "darkShown") if scheme == "light" else ("darkShown", "lightShown")
-    )
+    assert reports["experiment.html"]["pictures"] > 0
     for name, report in reports.items():
         where = f"{lang}/{name} ({scheme})"
         assert report["theme"] == scheme, where
-        assert report["light"] == report["dark"], f"{where}: figures without a pair: {report}"
-        assert report[shown] == report["light"], f"{where}: not every {scheme} figure shows"
-        assert report[hidden] == 0, f"{where}: figures of the other scheme show too"
+        assert report["figures"] == report["pictures"], f"{where}: a figure without its pair"
+        assert set(report["shown"]) == {scheme}, f"{where}: copies shown {report['shown']}"
         page = [int(v) for v in re.findall(r"\d+", report["background"])[:3]]
         assert (min(page) > 230) if scheme == "light" else (max(page) < 40), report["background"]
         for corner in report["corners"]:
             # Each figure is drawn on the page's own background: no box around it.
             assert max(abs(a - b) for a, b in zip(corner, page, strict=True)) <= 3, (where, report)
-        if scheme == "dark":
-            assert set(report["filters"]) <= {"none"}, (where, report["filters"])
+        assert set(report["filters"]) <= {"none"}, (where, report["filters"])
 
 
 _FIGURE_POSITION = """(id) => {
-  const named = document.getElementById(id);
-  const pair = [named, named.nextElementSibling];
-  return pair.map((figure) => {
-    const box = figure.getBoundingClientRect();
-    return {dark: figure.classList.contains('only-dark'), shown: box.height > 0,
-            top: box.top, bottom: box.bottom};
-  }).concat([{viewport: window.innerHeight, scroll: window.scrollY}]);
+  const figure = document.getElementById(id);
+  const img = figure.querySelector('img');
+  const box = figure.getBoundingClientRect();
+  return {top: box.top, shown: box.height > 0, src: img.currentSrc,
+          dark: new URL(figure.querySelector('source').getAttribute('srcset'), location.href).href,
+          viewport: window.innerHeight, scroll: window.scrollY};
 }"""
 
 
@@ -405,14 +403,13 @@ def test_a_link_to_a_figure_lands_on_the_copy_the_reader_sees(
     try:
         session.page.goto(f"{server}/en/experiment.html#fig-target-2", wait_until="load")
         session.page.wait_for_function("document.readyState === 'complete'")
-        light, dark, view = session.page.evaluate(_FIGURE_POSITION, "fig-target-2")
+        session.page.evaluate("async () => { await document.fonts.ready; }")
+        seen = session.page.evaluate(_FIGURE_POSITION, "fig-target-2")
         assert not session.errors, "\n".join(session.errors)
     finally:
         session.close()
-    assert not light["dark"] and dark["dark"], (light, dark)
-    seen = dark if scheme == "dark" else light
-    hidden = light if scheme == "dark" else dark
-    assert seen["shown"] and not hidden["shown"], (light, dark)
-    # the figure the reader sees is at the top of the window, not the page's start
-    assert view["scroll"] > 500, view
-    assert -2 <= seen["top"] <= 0.25 * view["viewport"], (seen, view)
+    assert seen["shown"], seen
+    assert (seen["src"] == seen["dark"]) == (scheme == "dark"), seen
+    # the figure is at the top of the window, not the page's start
+    assert seen["scroll"] > 500, seen
+    assert -2 <= seen["top"] <= 0.25 * seen["viewport"], seen

@@ -19,9 +19,10 @@ from validation import catalog_problems_of, msgfmt_path, validate
 
 __all__ = ["catalog_paths"]
 
-#: Templates that are not merged into catalogs: ``sphinx.pot`` holds the HTML templates'
-#: interface strings, which Sphinx's and the theme's own catalogs translate.
-UNMERGED = frozenset({"sphinx"})
+#: Templates that are not merged into catalogs. None: ``sphinx.pot`` holds the interface
+#: strings of the site's templates (docs/_templates), and ``locale/<lang>/LC_MESSAGES/sphinx.po``
+#: translates them; Sphinx reads it before its own and the theme's catalogs.
+UNMERGED: frozenset[str] = frozenset()
 #: The line width of the catalogs (sphinx-intl's, which made them first).
 WIDTH = 76
 

@@ -1,0 +1,118 @@
+"""Lighthouse scores of every page of both editions, as the web scores them.
+
+Lighthouse 12.2.3 (npm; pinned in benchmarks/lighthouse/package.json, installed there with
+``npm ci`` on first use; 13 needs a newer Node than Debian ships) runs in its default mobile
+mode against the built site served as ``make serve`` serves it (tools/serve.py: text
+compressed, as hosts send it), with Debian's Chromium headless. Prints the four category
+scores per page (performance, accessibility, best practices, SEO), then the lowest of each
+per edition, against the goal: performance at least 90, the others 100.
+
+A benchmark, not a test: scores move with the machine's load. Run::
+
+    .venv/bin/python benchmarks/bench_lighthouse.py [SITE] [--pages index.html experiment.html]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent / "lighthouse"
+CLI = HERE / "node_modules" / "lighthouse" / "cli" / "index.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+GOAL = {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100}
+EDITIONS = ("en", "zh_CN")
+
+
+def install() -> None:
+    """``npm ci`` in benchmarks/lighthouse unless Lighthouse is there already."""
+    if not CLI.is_file():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True)
+
+
+def pages(site: Path, lang: str) -> list[str]:
+    folder = site / lang
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*.html")
+        if not any(part.startswith("_") for part in path.relative_to(folder).parts)
+    )
+
+
+def scores(url: str) -> dict[str, int]:
+    """The four category scores (0-100) of one Lighthouse run on ``url``."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        subprocess.run(
+            [
+                "node",
+                str(CLI),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={report}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                f"--chrome-flags={CHROME_FLAGS} --user-data-dir={scratch}/profile",
+            ],
+            check=True,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            timeout=300,
+        )
+        result = json.loads(report.read_text(encoding="utf-8"))
+    return {name: round(100 * (result["categories"][name]["score"] or 0)) for name in CATEGORIES}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", nargs="?", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--pages", nargs="+", default=None, help="only these pages")
+    args = parser.parse_args(argv)
+    site = args.site.resolve()
+    if not (site / "en" / "index.html").is_file():
+        print(f"lighthouse: skipped, no built site at {site} (run `make html` first)")
+        return 0
+    install()
+    sys.path.insert(0, str(ROOT / "tools"))
+    from serve import make_server
+
+    httpd = make_server(site, 0)
+    httpd.quiet = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    print("Lighthouse 12.2.3, mobile, served as make serve serves it")
+    print(f"goal: {', '.join(f'{k} >= {v}' for k, v in GOAL.items())}")
+    misses = 0
+    try:
+        for lang in EDITIONS:
+            print(f"\n[{lang}]\n{'page':<24}" + "".join(f"{c:>16}" for c in CATEGORIES))
+            lowest = dict.fromkeys(CATEGORIES, 100)
+            for name in args.pages or pages(site, lang):
+                result = scores(f"{base}/{lang}/{name}")
+                marks = "".join(
+                    f"{result[c]:>15}{'*' if result[c] < GOAL[c] else ' '}" for c in CATEGORIES
+                )
+                print(f"{name:<24}{marks}", flush=True)
+                misses += any(result[c] < GOAL[c] for c in CATEGORIES)
+                lowest = {c: min(lowest[c], result[c]) for c in CATEGORIES}
+            print(f"{'lowest':<24}" + "".join(f"{lowest[c]:>15} " for c in CATEGORIES))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    print(f"\npages short of the goal (*): {misses}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

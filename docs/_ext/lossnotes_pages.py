@@ -1,0 +1,464 @@
+"""What a reader's browser receives: light pages, one figure copy per scheme, real alt text.
+
+Runs after Sphinx has written an edition (``build-finished``) and rewrites its HTML pages
+in place; every step leaves a page it has already rewritten as it is, so an incremental
+build that rewrites only some pages gives the same result as a full one.
+
+- **One copy of each figure.** A figure comes as two ``<figure>`` elements, a light copy
+  (``only-light``) and a dark one (``only-dark``), of which the theme used to show one and
+  the browser fetched both. The pair becomes one ``<figure>`` holding a ``<picture>``: its
+  ``<source>`` offers the dark copy to a browser that prefers the dark scheme, the ``<img>``
+  the light one. When the reader picks a scheme with the theme's toggle,
+  ``lossnotes-pages.js`` points the ``<source>`` at the chosen scheme, so the browser fetches
+  that copy (and only that one). Figures below the first load lazily; every image carries its
+  pixel size, so nothing moves when it arrives.
+- **Alt text.** Every figure's image is described by its caption, in the edition's language
+  (Sphinx writes the image's file path there).
+- **Numbers.** Glued values (``{glue:text}``) and table cells that hold a number are kept on
+  one line and written with a true minus sign (U+2212).
+- **Icons.** Font Awesome's JavaScript (1.5 MB) turned each ``<i class="fa-...">`` into an
+  inline SVG in the browser; the same SVG is written into the page here, from the icon data
+  of the theme's own copy of Font Awesome, and the script is no longer loaded.
+- **Search.** The theme loads the search index and its scripts on every page for a
+  search-as-you-type box; the site's search runs on its search page, so only that page
+  loads them. Search results rank pages above API entries (``search_scorer.js``) and show
+  the page's own text, not the theme's buttons or TeX source (``lossnotes-search-snippets.js``).
+- **Nothing deployed that no page requests.** Source maps, Font Awesome's script and
+  MathJax's speech-rule data (used only by its optional speech and explorer tools) are
+  removed from the output.
+- **MathJax.** Formulas are out of the tab order (``inTabOrder: false``): a keyboard reader
+  tabs through links and buttons, not through 60 formulas.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import struct
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+HERE = Path(__file__).resolve().parent
+
+#: Parts of MathJax's tree that no page requests: the speech-rule engine and the
+#: accessibility explorer built on it (opt-in through MathJax's menu), and the menu's
+#: standalone files, which ``tex-chtml.js`` already contains.
+MATHJAX_UNREQUESTED = (
+    "sre",
+    "a11y/explorer.js",
+    "a11y/semantic-enrich.js",
+    "a11y/complexity.js",
+    "ui",
+)
+
+#: Files of the theme that no page requests once the icons are inline.
+THEME_UNREQUESTED = ("scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.txt")
+
+#: The search page's own scripts (the theme loads them on every page).
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*?(?:_static/searchtools\.js|_static/language_data\.js|'
+    r'searchindex\.js)"></script>'
+)
+FONTAWESOME_SCRIPT = re.compile(
+    r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'
+)
+SOURCE_MAP = re.compile(r"\n?/[/*][#@] sourceMappingURL=[^\n]*?(?:\*/)?\s*$")
+
+#: The link-preview image (OpenGraph ``og:image``): the landing page's lead figure, light
+#: copy, published under this fixed name (the figure's own file is named by its hash).
+PREVIEW_FIGURE = ("index.html", "fig-lead")
+PREVIEW_IMAGE = "_static/lossnotes-preview.png"
+
+#: Marks a page this extension has rewritten.
+DONE = '<meta name="lossnotes-pages" content="1" />'
+
+
+# -- Icons ---------------------------------------------------------------------------------
+
+_ICON = re.compile(
+    r'(?:"([a-z0-9-]+)"|([a-z][a-z0-9]*)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]*",'
+    r'("[^"]*"|\[[^\]]*\])\]'
+)
+_PACK = re.compile(r'\("(fa[bsr])",[A-Za-z_$][\w$]*\)')
+_ICON_ELEMENT = re.compile(r'<(i|span) class="([^"]*\bfa-[^"]*)"([^>]*)>\s*</\1>')
+_STYLES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far"}
+_STYLES |= {"fa-brands": "fab", "fab": "fab"}
+_MODIFIERS = {"fa-lg": "lossnotes-icon-lg", "fa-fw": "lossnotes-icon-fw"}
+
+
+@cache
+def icon_data(path: Path) -> dict[tuple[str, str], tuple[int, int, list[str]]]:
+    """(style, name) -> (width, height, SVG paths) of every icon in Font Awesome's bundle.
+
+    The bundle (``fontawesome.js``, shipped by pydata-sphinx-theme) defines each style's
+    icons as ``name: [width, height, aliases, unicode, path or [paths]]`` before registering
+    them with the style's prefix (``fab``, ``far``, ``fas``).
+    """
+    text = path.read_text(encoding="utf-8")
+    packs = [(m.start(), m.group(1)) for m in _PACK.finditer(text)]
+    icons: dict[tuple[str, str], tuple[int, int, list[str]]] = {}
+    for match in _ICON.finditer(text):
+        style = next((name for start, name in packs if start > match.start()), None)
+        if style is None:
+            continue
+        raw = match.group(5)
+        paths = re.findall(r'"([^"]*)"', raw)
+        key = (style, match.group(1) or match.group(2))
+        icons.setdefault(key, (int(match.group(3)), int(match.group(4)), paths))
+    return icons
+
+
+def inline_icon(classes: str, attributes: str, icons: dict) -> str | None:
+    """The inline SVG for an icon element's classes, or None if the icon is unknown."""
+    names = classes.split()
+    style = next((_STYLES[n] for n in names if n in _STYLES), "fas")
+    icon = next(
+        (n[3:] for n in names if n.startswith("fa-") and n not in _STYLES and n not in _MODIFIERS),
+        None,
+    )
+    if icon is None or (style, icon) not in icons:
+        return None
+    width, height, paths = icons[(style, icon)]
+    kept = [n for n in names if not (n.startswith("fa-") or n in _STYLES)]
+    kept += [_MODIFIERS[n] for n in names if n in _MODIFIERS]
+    kept.append("lossnotes-icon")
+    body = "".join(f'<path d="{d}"></path>' for d in paths)
+    return (
+        f'<svg class="{" ".join(kept)}"{attributes} viewBox="0 0 {width} {height}" '
+        f'aria-hidden="true" focusable="false">{body}</svg>'
+    )
+
+
+# -- Figures -----------------------------------------------------------------------------------
+
+_PAIR = re.compile(
+    r'<figure class="only-light([^"]*)"( id="[^"]*")?>(?P<light>.*?)</figure>\s*'
+    r'<figure class="only-dark[^"]*"(?: id="(?P<dark_id>[^"]*)")?>(?P<dark>.*?)</figure>',
+    re.S,
+)
+_IMG = re.compile(r'<img alt="[^"]*" src="([^"]*)" />')
+_CAPTION = re.compile(
+    r'<span class="[^"]*\bcaption-text\b[^"]*">(.*?)</span>(?=<a class="headerlink"|\s*</p>)',
+    re.S,
+)
+_FIGURE_IMG = re.compile(r"(<figure\b[^>]*>)(.*?)(</figure>)", re.S)
+_FILE_ALT = re.compile(r'<img alt="([^"]*(?:/|\.png|\.svg|\.jpe?g)[^"]*)"')
+
+
+def caption_text(fragment: str) -> str:
+    """The caption's plain text: tags dropped, TeX delimiters dropped, spaces collapsed."""
+    match = _CAPTION.search(fragment)
+    if match is None:
+        return ""
+    text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+    return " ".join(_MATH.sub(lambda m: plain_tex(m.group(1)), text).split())
+
+
+_MATH = re.compile(r"\\\((.*?)\\\)", re.S)
+
+
+def plain_tex(tex: str) -> str:
+    """Inline TeX as words a screen reader can say (``z_2`` -> ``z2``)."""
+    text = re.sub(r"\\(?:mathrm|operatorname|text|mathbf|mathit)\s*", "", tex)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = text.replace("\\,", " ").replace("\\", "")
+    text = re.sub(r"[{}_]", "", text)
+    return text.replace("-", "\u2212")
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a PNG file, from its header."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def _size_attributes(page: Path, src: str) -> str:
+    size = png_size((page.parent / src).resolve())
+    return f' width="{size[0]}" height="{size[1]}"' if size else ""
+
+
+def merge_figure_pairs(text: str, page: Path) -> str:
+    """Each light/dark pair of figures as one figure with a ``<picture>``."""
+    count = 0
+
+    def merge(match: re.Match) -> str:
+        nonlocal count
+        light_img = _IMG.search(match.group("light"))
+        dark_img = _IMG.search(match.group("dark"))
+        if light_img is None or dark_img is None:
+            return match.group(0)
+        count += 1
+        alt = html.escape(caption_text(match.group("light")), quote=True)
+        light, dark = light_img.group(1), dark_img.group(1)
+        loading = "" if count == 1 else ' loading="lazy"'
+        picture = (
+            f'<picture><source srcset="{dark}" media="(prefers-color-scheme: dark)" '
+            f'data-lossnotes-scheme="dark" />'
+            f'<img alt="{alt}" class="dark-light" src="{light}"'
+            f'{_size_attributes(page, light)} decoding="async"{loading} /></picture>'
+        )
+        body = match.group("light").replace(light_img.group(0), picture, 1)
+        dark_id = match.group("dark_id")
+        anchor = f'<span id="{dark_id}"></span>' if dark_id else ""
+        classes = match.group(1).strip()
+        name = match.group(2) or ""
+        return f'<figure class="lossnotes-figure {classes}"{name}>{anchor}{body}</figure>'
+
+    return _PAIR.sub(merge, text)
+
+
+def caption_alt_text(text: str) -> str:
+    """Any image of a figure still described by its file path gets the caption instead."""
+
+    def describe(match: re.Match) -> str:
+        inner = match.group(2)
+        alt = caption_text(inner)
+        if alt:
+            described = f'<img alt="{html.escape(alt, quote=True)}"'
+            inner = _FILE_ALT.sub(lambda _match: described, inner)
+        return match.group(1) + inner + match.group(3)
+
+    return _FIGURE_IMG.sub(describe, text)
+
+
+# -- Numbers -------------------------------------------------------------------------------------
+
+_NUMBER = r"[-+\u2212]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:e[-+\u2212]?\d+)?%?"
+_PASTED = re.compile(r'<span class="pasted-text">([^<]*)</span>')
+_CELL = re.compile(
+    r"<td([^>]*)>(\s*(?:<p>)?)(" + _NUMBER + r"|[-\u2212]?inf|NaN|[-\u2212]0)((?:</p>)?\s*)</td>"
+)
+
+
+def true_minus(text: str) -> str:
+    """Minus signs of numbers as U+2212 (a hyphen before a digit, or in an exponent)."""
+    return re.sub(r"(?<![\w.])-(?=[\d.]|inf)|(?<=\de)-(?=\d)", "\u2212", text)
+
+
+def number_style(text: str) -> str:
+    """Glued values and numeric table cells: one line, true minus signs."""
+    text = _PASTED.sub(
+        lambda m: f'<span class="pasted-text lossnotes-number">{true_minus(m.group(1))}</span>',
+        text,
+    )
+
+    def cell(match: re.Match) -> str:
+        attributes = match.group(1)
+        if "class=" in attributes:
+            attributes = attributes.replace('class="', 'class="lossnotes-number ', 1)
+        else:
+            attributes += ' class="lossnotes-number"'
+        return f"<td{attributes}>{match.group(2)}{true_minus(match.group(3))}{match.group(4)}</td>"
+
+    return _CELL.sub(cell, text)
+
+
+# -- Pages -----------------------------------------------------------------------------------------
+
+
+def rewrite_page(text: str, page: Path, icons: dict, search_page: bool) -> str:
+    """One page as the reader's browser should receive it (see the module's docstring)."""
+    if DONE in text:
+        return text
+    text = text.replace("<head>", "<head>\n" + DONE, 1)
+    text = FONTAWESOME_SCRIPT.sub("", text)
+    if search_page:
+        text = text.replace(
+            '<script src="_static/searchtools.js"></script>',
+            '<script src="_static/searchtools.js"></script>\n'
+            '<script defer src="_static/lossnotes-search-snippets.js"></script>',
+            1,
+        )
+    else:
+        text = SEARCH_SCRIPTS.sub("", text)
+    text = merge_figure_pairs(text, page)
+    text = caption_alt_text(text)
+    text = number_style(text)
+    return _ICON_ELEMENT.sub(
+        lambda m: inline_icon(m.group(2), m.group(3), icons) or m.group(0), text
+    )
+
+
+def _fontawesome_bundle() -> Path:
+    import pydata_sphinx_theme
+
+    return (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme"
+        / "pydata_sphinx_theme"
+        / "static"
+        / "scripts"
+        / "fontawesome.js"
+    )
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink()
+
+
+def prune(outdir: Path) -> None:
+    """Remove what no page requests: source maps, Font Awesome's script, MathJax's extras."""
+    static = outdir / "_static"
+    for part in THEME_UNREQUESTED:
+        _remove(static / part)
+    for part in MATHJAX_UNREQUESTED:
+        _remove(static / "mathjax" / part)
+    for source_map in static.rglob("*.map"):
+        source_map.unlink()
+    for asset in [*static.rglob("*.js"), *static.rglob("*.css")]:
+        if asset.stat().st_size > 5_000_000:
+            continue
+        data = asset.read_text(encoding="utf-8", errors="surrogateescape")
+        stripped = SOURCE_MAP.sub("", data)
+        if stripped != data:
+            asset.write_text(stripped, encoding="utf-8", errors="surrogateescape")
+
+
+def publish_preview(outdir: Path) -> Path | None:
+    """Copy the lead figure's light PNG to :data:`PREVIEW_IMAGE`; the path written, if any."""
+    page, figure_id = PREVIEW_FIGURE
+    html_path = outdir / page
+    if not html_path.is_file():
+        return None
+    text = html_path.read_text(encoding="utf-8")
+    match = re.search(rf'<figure[^>]*id="{figure_id}"[^>]*>.*?<img [^>]*src="([^"]+)"', text, re.S)
+    if match is None:
+        return None
+    source = (html_path.parent / match.group(1)).resolve()
+    target = outdir / PREVIEW_IMAGE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+def _rewrite_edition(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    icons = icon_data(_fontawesome_bundle())
+    for page in outdir.rglob("*.html"):
+        relative = page.relative_to(outdir)
+        if relative.parts[0].startswith("_"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        rewritten = rewrite_page(text, page, icons, relative.as_posix() == "search.html")
+        if rewritten != text:
+            page.write_text(rewritten, encoding="utf-8")
+    prune(outdir)
+    if app.config.ogp_image == PREVIEW_IMAGE and publish_preview(outdir) is None:
+        raise RuntimeError(f"no figure {PREVIEW_FIGURE[1]!r} on {PREVIEW_FIGURE[0]} to preview")
+
+
+# -- Configuration ------------------------------------------------------------------------------
+
+
+def _configure(app: Sphinx, config: Any) -> None:
+    # Formulas are not controls: out of the tab order (MathJax's menu stays on right click).
+    options = dict(config.mathjax3_config or {})
+    menu = dict(options.get("options", {}))
+    settings = dict(menu.get("menuOptions", {}).get("settings", {}))
+    settings.setdefault("inTabOrder", False)
+    menu["menuOptions"] = {**menu.get("menuOptions", {}), "settings": settings}
+    options["options"] = menu
+    config.mathjax3_config = options
+    # The search page ranks a page whose title or text matches above an API entry.
+    if not config.html_search_scorer:
+        config.html_search_scorer = str(HERE / "search_scorer.js")
+    # No search-as-you-type box: the index is loaded only by the search page.
+    theme_options = dict(config.html_theme_options or {})
+    theme_options.setdefault("search_as_you_type", False)
+    config.html_theme_options = theme_options
+    # Link previews (sphinxext-opengraph) show the landing page's lead figure.
+    if "ogp_image" in config and not config.ogp_image:
+        config.ogp_image = PREVIEW_IMAGE
+
+
+def _chrome_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Theme strings that the theme words in Python, through the site's catalogs."""
+    from sphinx.locale import _
+
+    context["theme_search_bar_text"] = _("Search") + "…"
+
+
+def site_link_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{site-link}`words <key>```: a link to the page ``site_links[key]`` names.
+
+    The site's outside addresses (the note it checks, its repository) are configuration,
+    not page text: where one is not configured, the words stand without a link.
+    """
+    from docutils import nodes
+    from docutils.utils import unescape
+
+    match = re.fullmatch(r"(.*?)\s*<([\w-]+)>", unescape(text), re.S)
+    if match is None:
+        message = inliner.reporter.error(
+            f"site-link must read `words <key>`, got {text!r}", line=lineno
+        )
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    words, key = " ".join(match.group(1).split()), match.group(2)
+    links = inliner.document.settings.env.config.site_links
+    if key not in links:
+        message = inliner.reporter.error(
+            f"site-link: unknown key {key!r}; site_links has {sorted(links)}", line=lineno
+        )
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    if links[key]:
+        return [nodes.reference(rawtext, words, refuri=links[key])], []
+    return [nodes.inline(rawtext, words, classes=["lossnotes-unlinked"])], []
+
+
+def _default_links() -> dict[str, str]:
+    import os
+
+    repository = os.environ.get("LOSSNOTES_REPOSITORY_URL", "")
+    clone = os.environ.get("READTHEDOCS_GIT_CLONE_URL", "")
+    if not repository and clone.startswith("https://"):
+        repository = clone.removesuffix(".git")
+    return {"note": os.environ.get("LOSSNOTES_NOTE_URL", ""), "repository": repository}
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("site_links", _default_links(), "env", types=frozenset({dict}))
+    app.add_role("site-link", site_link_role)
+    app.connect("config-inited", _configure)
+    app.connect("html-page-context", _chrome_context, priority=900)
+    app.connect("build-finished", _rewrite_edition, priority=900)
+    app.add_css_file("lossnotes-pages.css")
+    app.add_js_file(None, body=EARLY_SCHEME_JS)
+    app.add_js_file("lossnotes-pages.js", loading_method="defer")
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+#: Runs in the page's head, before the figures are parsed: when the reader has chosen a
+#: scheme with the theme's toggle (stored by the theme as ``localStorage.mode``), each
+#: figure's dark ``<source>`` follows that choice instead of the system's preference, so the
+#: browser's first fetch is already the copy the reader sees.
+EARLY_SCHEME_JS = """(function () {
+  var mode = document.documentElement.dataset.mode;
+  if (mode !== "light" && mode !== "dark") return;
+  var media = mode === "dark" ? "all" : "not all";
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (node.nodeName === "SOURCE" && node.hasAttribute("data-lossnotes-scheme")) {
+          node.media = media;
+        }
+      });
+    });
+  }).observe(document.documentElement, {childList: true, subtree: true});
+})();"""

@@ -1,0 +1,64 @@
+/* lossnotes: figures follow the theme's colour toggle; wide equations fit the column.
+
+   Each figure is a <picture> whose <source> offers the dark copy to a browser that
+   prefers the dark scheme. When the reader picks a scheme with the theme's toggle (the
+   theme sets <html data-theme="light|dark">), the source follows the page's scheme, so
+   the browser fetches the copy shown and no other.
+
+   A display equation wider than the column is scaled down to fit (to 45% at most);
+   beyond that it scrolls inside its own box, never past the page's edge, and takes a tab
+   stop so that a keyboard can scroll it too. */
+(function () {
+  "use strict";
+
+  function followScheme() {
+    var theme = document.documentElement.dataset.theme;
+    if (theme !== "light" && theme !== "dark") {
+      return;
+    }
+    var media = theme === "dark" ? "all" : "not all";
+    document.querySelectorAll("source[data-lossnotes-scheme]").forEach(function (source) {
+      if (source.media !== media) {
+        source.media = media;
+      }
+    });
+  }
+
+  function fitEquations() {
+    document.querySelectorAll('mjx-container[display="true"]').forEach(function (math) {
+      math.style.fontSize = "";
+      math.removeAttribute("tabindex");
+      var room = math.clientWidth;
+      var need = math.scrollWidth;
+      if (room > 0 && need > room + 1) {
+        var scale = Math.max(0.45, room / need);
+        math.style.fontSize = Math.floor(scale * 100) + "%";
+        if (math.scrollWidth > math.clientWidth + 1) {
+          math.setAttribute("tabindex", "0");
+        }
+      }
+    });
+  }
+
+  new MutationObserver(followScheme).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ["data-theme", "data-mode"],
+  });
+  followScheme();
+
+  function whenMathIsReady() {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(fitEquations);
+    }
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(fitEquations, 150);
+  });
+  if (document.readyState === "complete") {
+    whenMathIsReady();
+  } else {
+    window.addEventListener("load", whenMathIsReady);
+  }
+})();
