@@ -16,13 +16,15 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
+import lossnotes
+
 ROOT = Path(__file__).resolve().parent
 
 # -- Project -----------------------------------------------------------------
 project = "lossnotes"
 author = "the lossnotes developers"
 copyright = "2026, the lossnotes developers"
-release = "0.1.0"
+release = lossnotes.__version__  # declared once, in src/lossnotes/__init__.py
 
 extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
