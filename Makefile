@@ -60,9 +60,9 @@ lint: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 # The assembled site is plain static files: any web server can publish $(BUILD)/html.
+# tools/serve.py serves it on 127.0.0.1 as a static host does, 404 pages included.
 serve: html
-	@echo "serving $(BUILD)/html on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILD)/html $(PORT)
+	$(BIN)/python tools/serve.py --directory $(BUILD)/html --port $(PORT)
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

@@ -73,20 +73,8 @@ def _without_kernel_noise(output: str) -> str:
     )
 
 
-REDIRECT = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>lossnotes</title>
-<meta http-equiv="refresh" content="0; url=en/index.html">
-<link rel="canonical" href="en/index.html">
-</head>
-<body>
-<p><a href="en/index.html">lossnotes (English)</a> ·
-<a href="zh_CN/index.html" lang="zh-CN">lossnotes（中文）</a></p>
-</body>
-</html>
-"""
+#: The site's root page: it sends each reader to the edition in the browser's language.
+REDIRECT = (DOCS / "_templates" / "root-index.html").read_text(encoding="utf-8")
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -126,26 +114,6 @@ def stable_notebook_ids(edition: Path) -> int:
     return rewritten
 
 
-def seed_mystnb_css(outdir: Path) -> None:
-    """Put myst-nb's stylesheet in place before Sphinx writes any page.
-
-    myst-nb copies it only when the build finishes, so the pages of a cold build link it
-    without the ``?v=`` checksum that later builds add: a warm rebuild would then change
-    the index and search pages, and an edited page would differ from its neighbours.
-    """
-    try:
-        from myst_nb import static
-        from myst_nb.sphinx_ext import _get_file_hash, _import_resources_path
-    except ImportError:  # another myst-nb: it then manages its stylesheet itself
-        return
-    with _import_resources_path(static, "mystnb.css") as source:
-        target = outdir / "_static" / f"mystnb.{_get_file_hash(source)}.css"
-        data = Path(source).read_bytes()
-    if not target.is_file() or target.read_bytes() != data:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-
-
 def locale_options(locale: Path) -> tuple[str, ...]:
     """``sphinx-build`` options that read the catalogs from ``locale`` instead of conf.py's."""
     return () if locale == LOCALE else ("-D", f"locale_dirs={locale}")
@@ -161,7 +129,6 @@ def build_html(build_dir: Path, languages: Sequence[str] = LANGUAGES, locale: Pa
     env = build_environment()
     jobs = []
     for lang in languages:
-        seed_mystnb_css(build_dir / "html" / lang)
         log = tempfile.TemporaryFile(mode="w+")
         cmd = sphinx_command(
             "html",
@@ -295,7 +262,6 @@ def readthedocs(build_dir: Path) -> int:
     output = Path(os.environ.get("READTHEDOCS_OUTPUT", ROOT / "_readthedocs")) / "html"
     doctrees = build_dir / "readthedocs" / "doctrees" / lang
     cmd = sphinx_command("html", lang, output, doctrees)
-    seed_mystnb_css(output)
     code = subprocess.run(cmd, cwd=ROOT, env=build_environment()).returncode
     if not code:
         stable_notebook_ids(output)
