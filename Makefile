@@ -40,7 +40,7 @@ test: $(STAMP)
 # The edit loop: library, command line and catalogs; no site build (under a minute).
 test-fast: $(STAMP)
 	$(BIN)/python tools/build_site.py validate
-	$(BIN)/python -m pytest -m "not build"
+	$(BIN)/python -m pytest -m "not build" -n auto
 
 gettext: $(STAMP)
 	$(BIN)/python tools/build_site.py gettext --build-dir $(BUILD)
