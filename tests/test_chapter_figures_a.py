@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matplotlib.colors import to_rgba
+from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 
 import lossnotes
@@ -17,21 +17,17 @@ from lossnotes.breakdown import (
     stable_counts,
 )
 from lossnotes.closed_forms import CASES, cliff
-from lossnotes.figure_style import theme_style
-from lossnotes.gradient_figures import (
+from lossnotes.figures._style import rc
+from lossnotes.figures.gradients import (
     fixed_gradient_exponent_maps,
     gradient_arrows,
     gradient_norm_maps,
 )
+from lossnotes.figures.labels import format_value
+from lossnotes.figures.numerics import epsilon_figure, outcome_maps
+from lossnotes.figures.sections import colour_scale_figure, profile_figure
+from lossnotes.figures.tables import counts_table, lse_table
 from lossnotes.gradient_maps import fixed_logit_gradient_log10
-from lossnotes.numerics_figures import (
-    counts_table,
-    epsilon_figure,
-    format_value,
-    lse_table,
-    outcome_maps,
-)
-from lossnotes.section_figures import colour_scale_figure, profile_figure
 
 SMALL = lossnotes.Grid(resolution=21)
 WIDE_SMALL = lossnotes.Grid(low=-800.0, high=800.0, resolution=41)
@@ -96,7 +92,7 @@ def test_profile_figure(surfaces, lang, theme):
         ["margin $d = z_1 - z_0$", "closed form", "heatmap values", "MSE, target: class 0"],
         ["差值", "闭式表达式", "目标类别"],
     )
-    assert fig.get_facecolor() == to_rgba(theme_style(theme).background)
+    assert fig.get_facecolor() == to_rgba(rc(theme, lang)["figure.facecolor"])
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -132,7 +128,7 @@ def test_fixed_gradient_exponent_maps(surfaces, lang):
     cases = [("mse", 0), ("mse", 2)]
     exps = [fixed_logit_gradient_log10(*c, SMALL.logits())[0] for c in cases]
     fig = fixed_gradient_exponent_maps(
-        exps, [surfaces[c] for c in cases], limits=(-445.0, -430.0), lang=lang
+        exps, [surfaces[c] for c in cases], limits=(-445.0, -430.0), lang=lang, theme="light"
     )
     panels = _panels(fig)
     assert len(panels) == 2
@@ -219,27 +215,25 @@ def test_tables(lang):
 
 
 def test_every_legend_takes_the_schemes_colours(surfaces):
-    """Legends share one style (figure_style.legend_style): background, frame and text."""
-    from matplotlib.colors import to_hex
-
+    """Legends take the scheme from the rc settings: background, frame and text."""
     from lossnotes.descent import descend
-    from lossnotes.training_figures import gap_curves
+    from lossnotes.figures.training import gap_curves
 
-    style = theme_style("dark")
+    scheme = rc("dark", "en")
     run = descend("cross_entropy", [0.0, 0.0, -10.0], 2, 1.0, 20)
     profile = epsilon_profile()
     maps = {(d, f): outcome_map(f, 2, WIDE_SMALL, d) for d in DTYPES for f in ("cross_entropy",)}
     figures = [
-        profile_figure([surfaces[c] for c in CASES], band=cliff("mse", 0), theme="dark"),
-        epsilon_figure(profile, theme="dark"),
-        outcome_maps(maps, WIDE_SMALL, inner=lossnotes.EXPERIMENT, theme="dark"),
-        gap_curves([run], theme="dark"),
+        profile_figure([surfaces[c] for c in CASES], band=cliff("mse", 0), lang="en", theme="dark"),
+        epsilon_figure(profile, lang="en", theme="dark"),
+        outcome_maps(maps, WIDE_SMALL, inner=lossnotes.EXPERIMENT, lang="en", theme="dark"),
+        gap_curves([run], lang="en", theme="dark"),
     ]
     legends = [legend for fig in figures for legend in fig.legends]
     legends += [ax.get_legend() for fig in figures for ax in fig.axes if ax.get_legend()]
     assert len(legends) >= len(figures)
     for legend in legends:
         frame = legend.get_frame()
-        assert to_hex(frame.get_facecolor()) == style.background
-        assert to_hex(frame.get_edgecolor()) == style.foreground
-        assert {to_hex(t.get_color()) for t in legend.get_texts()} == {style.foreground}
+        assert to_hex(frame.get_facecolor()) == scheme["axes.facecolor"]
+        assert to_hex(frame.get_edgecolor()) == scheme["text.color"]
+        assert {to_hex(t.get_color()) for t in legend.get_texts()} == {scheme["text.color"]}

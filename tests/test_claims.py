@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from lossnotes.claims import CLAIMS, VERDICTS, evidence, grad_jump_share, verdicts
+from lossnotes.figures.verdicts import verdict_table
 from lossnotes.grid import Grid
 from lossnotes.surface import evaluate_surface
-from lossnotes.verdict_figures import verdict_table
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 import lossnotes
 from lossnotes import EXPERIMENT, Grid, comparison, evaluate_surface, surface_statistics
 from lossnotes.comparison import VANISHING_THRESHOLD, vanishing_where_wrong
-from lossnotes.tables import comparison_table, format_statistic
+from lossnotes.figures.tables import comparison_table, format_statistic
 
 
 def test_grid_is_exactly_the_experiment():
@@ -109,9 +109,9 @@ def test_comparison_order_and_formats():
         (2, "cross_entropy"),
         (2, "mse"),
     ]
-    rows = json.loads(comparison_table(stats, fmt="json"))
+    rows = json.loads(comparison_table(stats, fmt="json", lang="en"))
     assert rows[1]["loss_max"] == stats[1].loss_max
-    csv_text = comparison_table(stats, fmt="csv")
+    csv_text = comparison_table(stats, fmt="csv", lang="en")
     assert csv_text.splitlines()[0].startswith("loss_name,target,loss_min")
     assert float(csv_text.splitlines()[2].split(",")[2]) == stats[1].loss_min
 

@@ -7,13 +7,13 @@ import math
 import pytest
 
 from lossnotes.descent import descend
+from lossnotes.figures.labels import format_count
 from lossnotes.recovery import (
     first_update,
     predicted_log10_steps,
     predicted_log10_steps_two_class,
     recovery_sweep,
 )
-from lossnotes.training_figures import format_count
 
 
 @pytest.mark.parametrize("f", [0.0, -2.0, -5.0, -10.0, -30.0, -100.0, -1000.0])

@@ -4,7 +4,7 @@ The numeric core (:mod:`~lossnotes.softmax`, :mod:`~lossnotes.losses`) is
 stable at any logit; the analysis layer (:mod:`~lossnotes.grid`,
 :mod:`~lossnotes.surface`, :mod:`~lossnotes.comparison`) evaluates the note's
 experiment; the presentation layer (:mod:`lossnotes.figures`,
-:mod:`lossnotes.tables`) draws it in English or Chinese.
+:mod:`lossnotes.figures.tables`) draws it in English or Chinese.
 """
 
 from .comparison import STATISTICS, SurfaceStatistics, comparison, surface_statistics

@@ -395,7 +395,7 @@ def _surface(args: argparse.Namespace, lang: str, _: Callable[[str], str]) -> st
 
 def _table(args: argparse.Namespace, lang: str, _: Callable[[str], str]) -> str:
     from .comparison import comparison
-    from .tables import comparison_table
+    from .figures.tables import comparison_table
 
     statistics = comparison(tuple(args.target), tuple(args.loss), _grid(args, _))
     return comparison_table(statistics, args.format, lang=lang).rstrip("\n")

@@ -1,65 +1,48 @@
-"""Figure and table wording in the build's language.
+"""Wording of the figures, tables and command line, in the language a caller asks for.
 
 Every user-visible string of the figures, tables and command line is written
 in English in the code, wrapped in ``_()``, and translated through the gettext
-catalog ``locale/<lang>/LC_MESSAGES/lossnotes.po``, the same catalogs
-translators use for the pages. Translators never edit Python.
+catalog ``lossnotes.po``, which translators edit beside the pages' catalogs.
+Translators never edit Python. The language is always an argument
+(:func:`translator`): nothing here reads the environment.
 
-The catalog is read as a ``.po`` file (with Babel, as Sphinx does), so an
-edited translation takes effect at the next build with no compile step.
-Fuzzy entries are ignored, as Sphinx ignores them.
+The catalog is package data, ``lossnotes/locale/<lang>/LC_MESSAGES/lossnotes.po``
+(:func:`catalog_path`). In the repository that file is a symbolic link to
+``locale/zh_CN/LC_MESSAGES/lossnotes.po``, the catalog translators edit: an
+editable install reads it through the link, and a wheel carries its content. The ``.po`` file
+is read as it is (with Babel, as Sphinx does), so an edited translation takes
+effect at the next build with no compile step; fuzzy entries are ignored, as
+Sphinx ignores them.
 """
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from .validation import check_name
 
-__all__ = [
-    "DOMAIN",
-    "LANGUAGES",
-    "UntranslatedWarning",
-    "catalog_path",
-    "current_language",
-    "translator",
-]
+__all__ = ["DOMAIN", "LANGUAGES", "UntranslatedWarning", "catalog_path", "translator"]
 
 #: Languages the project is published in.
 LANGUAGES: tuple[str, ...] = ("en", "zh_CN")
 #: The gettext domain of the library's own strings.
 DOMAIN = "lossnotes"
-#: Environment variable through which a Sphinx build tells its notebooks the language.
-LANGUAGE_VARIABLE = "LOSSNOTES_LANG"
-#: Environment variable that points at a ``locale`` folder to use instead.
-LOCALE_VARIABLE = "LOSSNOTES_LOCALE_DIR"
 
 
 class UntranslatedWarning(UserWarning):
     """A string has no translation in the requested language."""
 
 
-def _locale_dirs() -> list[Path]:
-    here = Path(__file__).resolve().parent
-    dirs = []
-    if os.environ.get(LOCALE_VARIABLE):
-        dirs.append(Path(os.environ[LOCALE_VARIABLE]))
-    dirs.append(here.parent.parent / "locale")  # a source checkout (editable install)
-    dirs.append(here / "locale")  # an installed wheel
-    return dirs
-
-
-def catalog_path(lang: str) -> Path | None:
-    """The ``.po`` file holding the library's strings in ``lang``, or None if there is none."""
-    for base in _locale_dirs():
-        path = base / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if path.is_file():
-            return path
-    return None
+def catalog_path(lang: str) -> Path:
+    """The package's ``.po`` file of the library's strings in ``lang`` (it may not exist)."""
+    check_name(lang, LANGUAGES, "lang")
+    return Path(str(resources.files(__package__) / "locale" / lang / "LC_MESSAGES")) / (
+        f"{DOMAIN}.po"
+    )
 
 
 @lru_cache(maxsize=8)
@@ -75,18 +58,15 @@ def _read_catalog(path: Path, mtime_ns: int) -> dict[str, str]:
     }
 
 
-def current_language() -> str:
-    """The language of the current build: ``$LOSSNOTES_LANG``, else ``"en"``."""
-    return check_name(os.environ.get(LANGUAGE_VARIABLE, "en") or "en", LANGUAGES, LANGUAGE_VARIABLE)
-
-
-def translator(lang: str | None = None) -> Callable[[str], str]:
+def translator(lang: str, catalog: Path | None = None) -> Callable[[str], str]:
     """Return ``_``, the function that translates an English string into ``lang``.
 
     Parameters
     ----------
-    lang : {"en", "zh_CN"}, optional
-        Defaults to :func:`current_language`.
+    lang : {"en", "zh_CN"}
+        The language to translate into; English needs no catalog.
+    catalog : path, optional
+        The ``.po`` file to read; by default the package's (:func:`catalog_path`).
 
     Returns
     -------
@@ -97,14 +77,21 @@ def translator(lang: str | None = None) -> Callable[[str], str]:
 
     Raises
     ------
-    ValueError
+    lossnotes.validation.InputError
         If ``lang`` is not one of :data:`LANGUAGES`.
+    FileNotFoundError
+        If the language's catalog is missing (a broken install).
+
+    Examples
+    --------
+    >>> translator("zh_CN")("Cross-entropy")
+    '交叉熵'
     """
-    lang = current_language() if lang is None else check_name(lang, LANGUAGES, "lang")
+    check_name(lang, LANGUAGES, "lang")
     if lang == "en":
         return lambda message: message
-    path = catalog_path(lang)
-    table = _read_catalog(path, path.stat().st_mtime_ns) if path else {}
+    path = catalog_path(lang) if catalog is None else Path(catalog)
+    table = _read_catalog(path, path.stat().st_mtime_ns)
 
     def _(message: str) -> str:
         text = table.get(message)

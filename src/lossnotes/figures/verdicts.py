@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .claims import CLAIMS, REFINEMENT, Evidence
-from .figure_style import signed
-from .wording import current_language, translator
+from ..claims import CLAIMS, REFINEMENT, Evidence
+from ..wording import translator
+from .labels import signed
 
 __all__ = ["verdict_table", "verdict_word"]
 
@@ -13,15 +13,14 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def verdict_word(verdict: str, lang: str | None = None) -> str:
+def verdict_word(verdict: str, lang: str) -> str:
     """The verdict as readers see it."""
     _ = translator(lang)
     return {"true": _("true"), "partly true": _("partly true"), "false": _("false")}[verdict]
 
 
-def verdict_table(ev: Evidence, verdicts: dict[str, str], lang: str | None = None) -> str:
+def verdict_table(ev: Evidence, verdicts: dict[str, str], *, lang: str) -> str:
     """Render the claims, verdicts, evidence and sources as a Markdown (MyST) table."""
-    lang = current_language() if lang is None else lang
     _ = translator(lang)
     claim_text = {
         "cliffs": _("MSE loss surface shows sharp cliffs and discontinuities"),

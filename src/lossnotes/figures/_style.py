@@ -1,0 +1,159 @@
+"""The look of every figure: two colour schemes and the fonts of each language, as rc settings.
+
+A figure function is decorated with :func:`themed`. While it runs, the scheme
+(light or dark: the page's own background and text colour) and the
+language's fonts are matplotlib rc settings (:func:`matplotlib.rc_context`),
+so every artist it creates takes them: no drawing code names a background or
+text colour. Data colours that differ between schemes are the colour cycle
+(``"C0"`` is cross-entropy's colour in either scheme, legible on white and on
+near-black); the colour map, viridis, is the same in both.
+
+Sizes are chosen together for the page's content column: every figure is
+:data:`WIDTH` inches wide, its text :data:`FONT_SIZE` points, saved at
+:data:`DPI` (see ``lossnotes.figures.sizes``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import matplotlib as mpl
+from cycler import cycler
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from ..validation import check_name
+from ..wording import LANGUAGES
+from .sizes import DPI, FONT_SIZE, WIDTH
+
+__all__ = ["CJK_FAMILY", "THEMES", "new_figure", "rc", "themed"]
+
+#: The family name of the Simplified Chinese face of Noto Sans CJK.
+CJK_FAMILY = "Noto Sans CJK SC"
+_LATIN_FAMILY = "DejaVu Sans"
+
+_COMMON: dict[str, Any] = {
+    "figure.dpi": DPI,
+    "savefig.dpi": "figure",
+    "figure.constrained_layout.use": True,
+    "figure.constrained_layout.w_pad": 0.06,
+    "figure.constrained_layout.h_pad": 0.06,
+    "font.size": FONT_SIZE,
+    "axes.titlesize": "medium",
+    "axes.labelsize": "medium",
+    "figure.titlesize": "medium",
+    "xtick.labelsize": "medium",
+    "ytick.labelsize": "medium",
+    "legend.fontsize": "medium",
+    "legend.framealpha": 0.9,
+    "legend.facecolor": "inherit",
+    "image.cmap": "viridis",
+    "image.origin": "lower",
+    "image.interpolation": "nearest",
+    "image.aspect": "equal",
+    "axes.unicode_minus": True,
+    "lines.linewidth": 2.0,
+    "svg.hashsalt": "lossnotes",
+}
+
+
+def _scheme(background: str, foreground: str, cycle: list[str]) -> dict[str, Any]:
+    return {
+        "figure.facecolor": background,
+        "axes.facecolor": background,
+        "savefig.facecolor": "auto",
+        "text.color": foreground,
+        "axes.labelcolor": foreground,
+        "axes.edgecolor": foreground,
+        "xtick.color": foreground,
+        "ytick.color": foreground,
+        "legend.edgecolor": foreground,
+        "patch.edgecolor": foreground,
+        "patch.force_edgecolor": True,
+        "lines.color": foreground,
+        "axes.prop_cycle": cycler(color=cycle),
+    }
+
+
+#: rc settings of each colour scheme. The colour cycle holds, in order, the colours of
+#: cross-entropy (C0), MSE (C1), MSE on logits (C2), a fourth line (C3) and a muted
+#: reference line (C4).
+_SCHEMES: dict[str, dict[str, Any]] = {
+    "light": _scheme("#ffffff", "#1a1a1a", ["#1f5fa8", "#c0392b", "#2e8b3a", "#e08a2e", "#555555"]),
+    "dark": _scheme("#121212", "#e6e6e6", ["#7fb8f0", "#ff8a7a", "#8fdc8f", "#f0c070", "#aaaaaa"]),
+}
+#: Colour schemes the figures can be drawn in.
+THEMES: tuple[str, ...] = tuple(_SCHEMES)
+
+
+@cache
+def _register_cjk_font() -> Path:
+    """Add the bundled Noto Sans CJK collection to matplotlib's font list once.
+
+    Noto Sans CJK comes from the ``noto-cjk-sans-otc`` package (SIL Open Font
+    License), so a fresh machine draws Chinese with no system font. The
+    collection's first face is the Japanese one; the Simplified Chinese face is
+    named by its family.
+    """
+    path = Path(str(resources.files("noto_cjk_sans_otc") / "NotoSansCJK-Regular.ttc"))
+    if not path.is_file():  # pragma: no cover - a broken install
+        raise FileNotFoundError(f"Noto Sans CJK font file missing: {path}")
+    font_manager.fontManager.addfont(str(path))
+    return path
+
+
+def _families(lang: str) -> list[str]:
+    """Font families for text in ``lang``, in fallback order.
+
+    Chinese uses the CJK face first and DejaVu Sans for any symbol it lacks. A
+    glyph neither has makes matplotlib warn, which fails the documentation build.
+    """
+    if lang == "zh_CN":
+        _register_cjk_font()
+        return [CJK_FAMILY, _LATIN_FAMILY]
+    return [_LATIN_FAMILY]
+
+
+def rc(theme: str, lang: str) -> dict[str, Any]:
+    """The rc settings of a figure in colour scheme ``theme`` with text in ``lang``.
+
+    Raises
+    ------
+    lossnotes.validation.InputError
+        If ``theme`` is not one of :data:`THEMES` or ``lang`` not one of the
+        published languages.
+    """
+    check_name(theme, THEMES, "theme")
+    check_name(lang, LANGUAGES, "lang")
+    return {**_COMMON, **_SCHEMES[theme], "font.family": _families(lang)}
+
+
+F = TypeVar("F", bound=Callable[..., Figure])
+
+
+def themed(draw: F) -> F:
+    """Run a figure function under the rc settings of its ``theme`` and ``lang`` arguments.
+
+    The figure is laid out before the settings are left (tick labels and the
+    constrained layout are made at the first draw), so it looks the same
+    wherever and whenever it is saved.
+    """
+
+    @functools.wraps(draw)
+    def wrapper(*args: Any, lang: str, theme: str, **kwargs: Any) -> Figure:
+        with mpl.rc_context(rc(theme, lang)):
+            fig = draw(*args, lang=lang, theme=theme, **kwargs)
+            fig.draw_without_rendering()
+        return fig
+
+    return wrapper  # type: ignore[return-value]
+
+
+def new_figure(height: float, width: float = WIDTH) -> Figure:
+    """A Figure of the given height (inches), :data:`WIDTH` wide, in the current rc settings."""
+    return Figure(figsize=(width, height))
