@@ -19,14 +19,14 @@ help:
 	@echo "make update-po  merge the .pot files into locale/zh_CN/LC_MESSAGES/*.po"
 	@echo "make stats      translated / untranslated / fuzzy entries per catalog"
 	@echo "make check-po   what is missing, fuzzy, malformed or out of date in the catalogs"
-	@echo "make lint       ruff"
+	@echo "make lint       the pre-commit hooks: ruff, codespell, validate-pyproject, sphinx-lint"
 	@echo "make serve      build, then preview $(BUILD)/html on http://127.0.0.1:$(PORT)/"
 	@echo "make bench      run the benchmarks under benchmarks/"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[docs,test]'
+	$(BIN)/python -m pip install --quiet -e '.[docs,test,lint]'
 	touch $@
 
 html: $(STAMP)
@@ -46,7 +46,7 @@ test: $(STAMP) $(AXE)
 # The edit loop: library, command line and catalogs; no site build (under a minute).
 test-fast: $(STAMP)
 	$(BIN)/python tools/build_site.py validate
-	$(BIN)/python -m pytest -m "not build"
+	$(BIN)/python -m pytest -m "not build" -n auto
 
 gettext: $(STAMP)
 	$(BIN)/python tools/build_site.py gettext --build-dir $(BUILD)
@@ -60,8 +60,10 @@ stats: $(STAMP)
 check-po: $(STAMP)
 	$(BIN)/python tools/build_site.py check --build-dir $(BUILD)
 
+# The hooks of .pre-commit-config.yaml (ruff check and format, codespell, validate-pyproject,
+# sphinx-lint) on every file, with the versions the lint extra installed into .venv.
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools benchmarks conf.py docs/_ext
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 # The assembled site is plain static files: any web server can publish $(BUILD)/html.
 # tools/serve.py serves it on 127.0.0.1 as a static host does, 404 pages included.

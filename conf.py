@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+import lossnotes
+
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
@@ -18,7 +20,7 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 project = "lossnotes"
 author = "the lossnotes developers"
 copyright = "2026, the lossnotes developers"
-release = "0.1.0"
+release = lossnotes.__version__  # declared once, in src/lossnotes/__init__.py
 
 extensions = [
     "myst_nb",

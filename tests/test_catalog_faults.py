@@ -427,6 +427,7 @@ def test_a_malformed_catalog_stops_every_command(
             assert match, f"{command} printed {printed!r}, not path:line: what is wrong"
             assert match["path"] == str(path), printed
             assert "Traceback" not in printed
+            assert "msgfmt:" not in printed and "warning:" not in printed, printed
         reported = [int(PROBLEM.match(printed)["line"]) for printed in lines]
         assert any(abs(number - line) <= 3 for number in reported), (line, lines)
         assert path.read_bytes() == data, f"{command} changed the catalog"

@@ -69,7 +69,8 @@ def msgfmt_problems(path: Path, msgfmt: str = "msgfmt") -> list[str]:
                 message += f" (column {match['column']})"
             located.append((int(match["line"]), message))
         elif "warning:" not in line or not located:
-            unlocated.append(line.replace("msgfmt: ", "").replace("\0: ", "").replace("\0", ""))
+            line = re.sub(r"^\S*msgfmt: ", "", line)
+            unlocated.append(line.replace("\0: ", "").replace("\0", ""))
     problems = [f"{name}:{number}: {message}" for number, message in _joined(located)]
     if not problems:  # an error msgfmt reports without a line: the header, usually
         detail = "; ".join(part.removeprefix("warning: ") for part in unlocated)
