@@ -310,6 +310,9 @@ def test_executable_pages_offer_their_executed_notebook(site: Path, lang: str) -
     # Figures are glued: their PNGs are recorded under myst-nb's glue mimetype.
     assert any(key.endswith("image/png") for output in outputs for key in output.get("data", {}))
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    # The notebook draws in its edition's language, run anywhere: its edition cell says so.
+    editions = [cell for cell in code if "edition" in cell["metadata"].get("tags", [])]
+    assert len(editions) == 1 and f'lang = "{lang}"' in "".join(editions[0]["source"])
 
 
 def _extension(name: str):
