@@ -214,7 +214,7 @@ def test_404_page_leads_back_to_the_edition(site: Path, lang: str) -> None:
     links = {value for tag, attr, value in collector.links if tag == "a"}
     assert f"/{lang}/index.html" in links
     other = next(edition for edition in EDITIONS if edition != lang)
-    assert f"/{other}/index.html" in links  # the language switch
+    assert f"/{other}/404.html" in links  # the language switch: the way back in that language
     stylesheets = [href for rel, href in collector.rels if rel == "stylesheet"]
     assert stylesheets and all(href.startswith(f"/{lang}/_static/") for href in stylesheets)
     html = page.read_text(encoding="utf-8")
