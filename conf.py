@@ -37,6 +37,8 @@ extensions = [
     "lossnotes_search",
     # MathJax served by the site itself
     "lossnotes_mathjax",
+    # the interactive explorer of the experiment (the explorer directive)
+    "lossnotes_explorer",
 ]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 nitpicky = True
