@@ -214,7 +214,7 @@ def test_404_page_leads_back_to_the_edition(site: Path, lang: str) -> None:
     links = {value for tag, attr, value in collector.links if tag == "a"}
     assert f"/{lang}/index.html" in links
     other = next(edition for edition in EDITIONS if edition != lang)
-    assert f"/{other}/index.html" in links  # the language switch
+    assert f"/{other}/404.html" in links  # the language switch: the way back in that language
     stylesheets = [href for rel, href in collector.rels if rel == "stylesheet"]
     assert stylesheets and all(href.startswith(f"/{lang}/_static/") for href in stylesheets)
     html = page.read_text(encoding="utf-8")
@@ -312,6 +312,9 @@ def test_executable_pages_offer_their_executed_notebook(site: Path, lang: str) -
     # Figures are glued: their PNGs are recorded under myst-nb's glue mimetype.
     assert any(key.endswith("image/png") for output in outputs for key in output.get("data", {}))
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    # The notebook draws in its edition's language, run anywhere: its edition cell says so.
+    editions = [cell for cell in code if "edition" in cell["metadata"].get("tags", [])]
+    assert len(editions) == 1 and f'lang = "{lang}"' in "".join(editions[0]["source"])
 
 
 def _extension(name: str):

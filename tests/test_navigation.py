@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,17 +38,10 @@ NOT_FOUND_HEADING = {"en": "Page not found", "zh_CN": "找不到此页面"}
 pytestmark = pytest.mark.build
 
 
-def _serve_module():
-    spec = importlib.util.spec_from_file_location("serve", ROOT / "tools" / "serve.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     """The built site served by tools/serve.py on a free port of 127.0.0.1."""
-    httpd = _serve_module().make_server(site, 0)
+    httpd = serve.make_server(site, 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

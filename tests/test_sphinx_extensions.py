@@ -39,7 +39,7 @@ def test_only_the_compatibility_module_touches_private_names() -> None:
         if path.name != "lossnotes_compat.py" and private.search(path.read_text(encoding="utf-8"))
     ]
     root = EXTENSIONS.parent.parent
-    for path in (root / "conf.py", root / "tools" / "build_site.py"):
+    for path in (root / "conf.py", *sorted((root / "tools").glob("*.py"))):
         if private.search(path.read_text(encoding="utf-8")):
             offenders.append(path.name)
     assert not offenders
@@ -102,3 +102,10 @@ def test_library_digest_follows_the_library_and_its_catalog(tmp_path) -> None:
     second = glue.library_digest(tmp_path)
     catalog.write_text('msgid "a"\nmsgstr "乙"\n', encoding="utf-8")
     assert len({first, second, glue.library_digest(tmp_path)}) == 3
+
+
+def test_an_edition_cell_must_assign_the_language() -> None:
+    glue = _extension("lossnotes_notebook_glue")
+    broken = "```{code-cell} python\n:tags: [edition]\n\nimport os\n```\n"
+    with pytest.raises(glue.EditionCellError, match="assigns no language"):
+        glue.set_edition_language(broken, "zh_CN")

@@ -226,12 +226,16 @@ def _page_links(
 
 
 def _not_found_links(app: Sphinx, context: dict[str, Any]) -> None:
-    """The 404 page is served at any missing address: its switcher names a server path."""
+    """The 404 page is served at any missing address: its switcher names a server path.
+
+    It leads to the other edition's 404 page, which offers the way back in that language.
+    """
+    page = f"{app.config.notfound_pagename}{app.builder.out_suffix}"
     context["lossnotes_switch"] = [
         {
             "lang": other,
             "hreflang": hreflang(other),
-            "url": f"{_site_path(app.config, other)}index{app.builder.out_suffix}",
+            "url": f"{_site_path(app.config, other)}{page}",
             "same_page": False,
         }
         for other in other_editions(app)

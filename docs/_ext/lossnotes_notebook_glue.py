@@ -4,6 +4,7 @@
   assigns the language its figures and tables are drawn in (``lang = "en"``); in each
   edition that assignment names the edition's language, so the Chinese edition's cells run
   with ``lang = "zh_CN"`` and a reader who downloads the notebook gets the same code.
+  Nothing reaches the kernel through its environment.
 - **One execution cache per edition and library version.** jupyter-cache keys on cell
   source only: outputs computed with another version of lossnotes (or of its catalog) must
   not be reused. Caches of older versions are removed once the build has finished.
@@ -19,7 +20,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 from pathlib import Path
@@ -40,11 +40,16 @@ _TAGS = re.compile(rf"^:?tags:\s*\[?[^\n]*\b{EDITION_TAG}\b", re.MULTILINE)
 _ASSIGNMENT = re.compile(r"^(?P<head>\s*lang\s*=\s*)(?P<quote>[\"'])[^\"'\n]*(?P=quote)")
 
 
+class EditionCellError(ValueError):
+    """A code cell tagged ``edition`` that assigns no language."""
+
+
 def set_edition_language(text: str, lang: str) -> str:
     """Make the ``lang = "..."`` line of every code cell tagged ``edition`` name ``lang``.
 
     ``text`` is a MyST text notebook; cells are fenced ``{code-cell}`` blocks whose options
-    (``:tags: [edition]`` lines or a ``---`` YAML block) carry the tag.
+    (``:tags: [edition]`` lines or a ``---`` YAML block) carry the tag. Raises
+    :class:`EditionCellError` for such a cell without a ``lang = "..."`` line.
     """
     lines = text.splitlines(keepends=True)
     index = 0
@@ -60,6 +65,11 @@ def set_edition_language(text: str, lang: str) -> str:
         cell = lines[start:index]
         options, body = _split_options(cell)
         if _TAGS.search("".join(options)):
+            if not any(_ASSIGNMENT.match(line) for line in body):
+                raise EditionCellError(
+                    f"the code cell tagged {EDITION_TAG!r} at line {start} assigns no language: "
+                    'it must hold a line lang = "en"'
+                )
             for offset, line in enumerate(body, start=start + len(options)):
                 lines[offset] = _ASSIGNMENT.sub(rf'\g<head>"{lang}"', line)
         index += 1
@@ -85,7 +95,19 @@ def _split_options(cell: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _edition_cells(app: Sphinx, docname: str, source: list[str]) -> None:
-    source[0] = set_edition_language(source[0], app.config.language or "en")
+    if "LOSSNOTES_LANG" in source[0]:
+        logger.warning(
+            "pages take their language from a code cell tagged %r holding a line "
+            'lang = "en", not from LOSSNOTES_LANG',
+            EDITION_TAG,
+            location=docname,
+            type="lossnotes",
+            subtype="edition",
+        )
+    try:
+        source[0] = set_edition_language(source[0], app.config.language or "en")
+    except EditionCellError as error:
+        logger.warning(str(error), location=docname, type="lossnotes", subtype="edition")
 
 
 def library_digest(root: Path) -> str:
@@ -114,9 +136,6 @@ def _execution_cache(app: Sphinx, config: Config) -> None:
     digest = library_digest(Path(app.confdir))
     folder = Path(app.doctreedir).parent / _cache_name(config.language or "en", digest)
     config.nb_execution_cache_path = str(folder)
-    # Until every page passes its language in code (an ``edition`` cell), the library
-    # takes the language of its figures from the kernel's environment.
-    os.environ["LOSSNOTES_LANG"] = config.language or "en"
 
 
 def _remove_stale_caches(app: Sphinx, exception: Exception | None) -> None:
