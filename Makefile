@@ -9,11 +9,12 @@ BUILD  := _build
 PORT   ?= 8000
 LANGUAGES := en zh_CN
 
-.PHONY: help html test gettext update-po stats check-po lint serve bench clean distclean
+.PHONY: help html test test-fast gettext update-po stats check-po lint serve bench clean distclean
 
 help:
 	@echo "make html       build both editions into $(BUILD)/html/{en,zh_CN}"
 	@echo "make test       run every test (library, command line, catalogs, site build)"
+	@echo "make test-fast  the tests that need no site build (library, command line, catalogs)"
 	@echo "make gettext    extract the source strings into $(BUILD)/gettext/*.pot"
 	@echo "make update-po  merge the .pot files into locale/zh_CN/LC_MESSAGES/*.po"
 	@echo "make stats      translated / untranslated / fuzzy entries per catalog"
@@ -31,8 +32,15 @@ $(STAMP): pyproject.toml
 html: $(STAMP)
 	$(BIN)/python tools/build_site.py html --build-dir $(BUILD)
 
+# One build of both editions per session, shared by every test that needs the site.
 test: $(STAMP)
+	$(BIN)/python tools/build_site.py validate
 	$(BIN)/python -m pytest
+
+# The edit loop: library, command line and catalogs; no site build (under a minute).
+test-fast: $(STAMP)
+	$(BIN)/python tools/build_site.py validate
+	$(BIN)/python -m pytest -m "not build"
 
 gettext: $(STAMP)
 	$(BIN)/python tools/build_site.py gettext --build-dir $(BUILD)
@@ -50,9 +58,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests tools benchmarks conf.py docs/_ext
 
 # The assembled site is plain static files: any web server can publish $(BUILD)/html.
+# tools/serve.py serves it on 127.0.0.1 as a static host does, 404 pages included.
 serve: html
-	@echo "serving $(BUILD)/html on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILD)/html $(PORT)
+	$(BIN)/python tools/serve.py --directory $(BUILD)/html --port $(PORT)
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

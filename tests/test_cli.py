@@ -66,7 +66,7 @@ def test_descend_text_in_chinese(capsys):
         "10",
     )
     assert status == 0 and err == ""
-    assert "在 10 次更新内，目标类别从未拥有严格最高的对数几率" in out
+    assert "在 10 次更新内，目标类别从未拥有严格最高的 logit" in out
     assert "最终损失：0.5" in out
 
 
@@ -256,3 +256,36 @@ def test_argparse_messages_in_chinese_and_left_untouched_afterwards(capsys):
     assert main(["table", "--bogus"]) == 2
     assert capsys.readouterr().err == "lossnotes: error: unrecognized arguments: --bogus\n"
     assert argparse._("unrecognized arguments: %s") == "unrecognized arguments: %s"
+
+
+def test_argparse_language_leaves_gettext_and_the_environment_as_they_were(capsys, monkeypatch):
+    """argparse gets lossnotes' catalog through gettext only while the command line parses."""
+    import gettext
+    import os
+
+    from lossnotes.cli import main
+
+    monkeypatch.setenv("LANGUAGE", "fr")
+    domain = gettext.textdomain()
+    assert main(["--lang", "zh_CN", "table", "--bogus"]) == 2
+    assert "无法识别的参数" in capsys.readouterr().err
+    assert gettext.textdomain() == domain
+    assert os.environ["LANGUAGE"] == "fr"
+    assert gettext.gettext("unrecognized arguments: %s") == "unrecognized arguments: %s"
+    monkeypatch.delenv("LANGUAGE")
+    assert main(["--lang", "zh_CN", "descend", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("用法：lossnotes descend")
+    assert "LANGUAGE" not in os.environ and gettext.textdomain() == domain
+
+
+@pytest.mark.parametrize("bug", [ValueError, TypeError, RuntimeError])
+def test_an_internal_bug_shows_its_traceback(monkeypatch, bug):
+    """Only the reader's input errors become one line; a bug in lossnotes propagates."""
+    import lossnotes.cli
+
+    def broken(args, lang, _):
+        raise bug("a bug in lossnotes")
+
+    monkeypatch.setitem(lossnotes.cli._COMMANDS, "table", broken)
+    with pytest.raises(bug, match="a bug in lossnotes"):
+        main(["table", "--grid", "4"])

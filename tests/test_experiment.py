@@ -125,8 +125,8 @@ def test_markdown_table_in_both_languages():
         " | MSE, class 2 (fixed logit) |"
     )
     assert zh.splitlines()[0] == (
-        "| 统计量 | 交叉熵，类别 0 | 均方误差，类别 0 | 交叉熵，类别 2（固定 logit）"
-        " | 均方误差，类别 2（固定 logit） |"
+        "| 统计量 | 交叉熵，类别 0 | MSE，类别 0 | 交叉熵，类别 2（固定 logit）"
+        " | MSE，类别 2（固定 logit） |"
     )
     rows = {
         line.split(" | ")[0][2:]: line.strip("| ").split(" | ")[1:] for line in en.splitlines()[2:]

@@ -58,13 +58,13 @@ def test_one_heatmap_draws_on_a_given_axes(surfaces):
     assert to_hex(bar.yaxis.label.get_color()) == rc("dark", "en")["text.color"]
     assert to_hex(fig.get_facecolor()) == "#ffffff"
     own = loss_heatmap(surfaces[1], lang="zh_CN", theme="light")
-    assert own.axes[0].get_title() == "均方误差"
+    assert own.axes[0].get_title() == "MSE"
 
 
 def test_chinese_heatmaps_use_the_cjk_font_and_render_without_missing_glyphs(surfaces):
     fig = loss_heatmaps(surfaces, lang="zh_CN", theme="light")
     panels = [ax for ax in fig.axes if ax.get_title()]
-    assert [ax.get_title() for ax in panels] == ["交叉熵", "均方误差"]
+    assert [ax.get_title() for ax in panels] == ["交叉熵", "MSE"]
     label = panels[0].xaxis.label
     assert label.get_text() == "类别 0 的 logit $z_0$"
     path = font_manager.findfont(label.get_fontproperties(), fallback_to_default=False)

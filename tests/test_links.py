@@ -92,7 +92,10 @@ def _resolve(site: Path, page: Path, value: str) -> tuple[Path, str]:
     parts = urlsplit(value)
     if _is_external(value):
         return _on_site(site, value) or Path("/nonexistent"), unquote(parts.fragment)
-    target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+    if parts.path.startswith("/"):  # a server path (the 404 pages): the site is served at /
+        target = (site / unquote(parts.path).lstrip("/")).resolve()
+    else:
+        target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
     if target.is_dir():
         target = target / "index.html"
     return target, unquote(parts.fragment)
@@ -146,7 +149,7 @@ def test_every_page_names_both_editions(site: Path, lang: str) -> None:
     other = next(edition for edition in EDITIONS if edition != lang)
     folder = site / lang
     for page in _pages(site):
-        if page.parent != folder:
+        if page.parent != folder or page.name == "404.html":
             continue
         alternates = [href for rel, href in _parse(page).rels if rel == "alternate"]
         assert len(alternates) == 2, f"{page}: {alternates}"
@@ -176,28 +179,112 @@ def test_mathjax_is_served_by_the_site(site: Path) -> None:
         assert len(list(fonts.glob("*.woff"))) > 10
 
 
+def test_no_sitemap_without_a_base_url(site: Path) -> None:
+    """The sitemap protocol requires absolute URLs: without LOSSNOTES_BASEURL, no sitemap."""
+    for lang in EDITIONS:
+        assert not (site / lang / "sitemap.xml").exists()
+        page = (site / lang / "experiment.html").read_text(encoding="utf-8")
+        assert 'rel="canonical"' not in page
+
+
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_sitemap_lists_both_editions(site: Path, lang: str) -> None:
-    sitemap = site / lang / "sitemap.xml"
+def test_every_page_has_preview_tags_in_its_language(site: Path, lang: str) -> None:
+    """Meta description, Open Graph and locale tags on every page (sphinxext-opengraph)."""
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    other = next(edition for edition in EDITIONS if edition != lang)
+    locale = {"en": "en_US", "zh_CN": "zh_CN"}
+    for page in _pages(site):
+        if page.parent != site / lang or page.name in ("404.html", "search.html", "genindex.html"):
+            continue
+        html = page.read_text(encoding="utf-8")
+        tags = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html))
+        for tag in ("description", "og:title", "og:description", "og:type", "og:url"):
+            assert tags.get(tag), f"{page}: no {tag}"
+        assert tags["og:url"] == page.name  # relative: no base URL in this build
+        assert tags["og:locale"] == locale[lang], page
+        assert f'<meta property="og:locale:alternate" content="{locale[other]}" />' in html
+        assert bool(cjk.search(tags["description"])) == (lang == "zh_CN"), (page, tags)
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_404_page_leads_back_to_the_edition(site: Path, lang: str) -> None:
+    """Served at any missing address of its edition, the 404 page links by server paths."""
+    page = site / lang / "404.html"
+    collector = _parse(page)
+    links = {value for tag, attr, value in collector.links if tag == "a"}
+    assert f"/{lang}/index.html" in links
+    other = next(edition for edition in EDITIONS if edition != lang)
+    assert f"/{other}/index.html" in links  # the language switch
+    stylesheets = [href for rel, href in collector.rels if rel == "stylesheet"]
+    assert stylesheets and all(href.startswith(f"/{lang}/_static/") for href in stylesheets)
+    html = page.read_text(encoding="utf-8")
+    heading = re.search(r"<h1>(.*?)<", html).group(1)
+    assert heading == {"en": "Page not found", "zh_CN": "找不到此页面"}[lang]
+    assert "sitemap" not in html and 'rel="alternate"' not in html
+
+
+def _tiny_site(folder: Path) -> Path:
+    docs = folder / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        "# Tiny\n\nA page about cross-entropy.\n\n## A section\n\nMore words here.\n\n"
+        "```{toctree}\nwhy\n```\n",
+        encoding="utf-8",
+    )
+    (docs / "why.md").write_text("# Why\n\nBecause of the gradient.\n", encoding="utf-8")
+    return docs
+
+
+def test_a_published_site_has_absolute_urls_and_a_sitemap(tmp_path: Path) -> None:
+    """With LOSSNOTES_BASEURL: canonical, alternates, previews and sitemap are absolute."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    docs = _tiny_site(tmp_path)
+    base = "https://example.org/lossnotes/"
+    env = {**os.environ, "LOSSNOTES_BASEURL": base}
+    for lang in EDITIONS:
+        result = subprocess.run(
+            [
+                *(sys.executable, "-m", "sphinx", "-b", "html", "-c", str(root), "-W", "-q"),
+                *("-D", f"language={lang}", "-D", "ogp_image=_static/favicon.svg"),
+                *("-d", str(tmp_path / "doctrees" / lang), str(docs), str(tmp_path / lang)),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            env=env,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
     namespaces = {
         "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
         "x": "http://www.w3.org/1999/xhtml",
     }
-    tree = ET.parse(sitemap)
-    locations = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", namespaces)]
-    pages = {
-        edition: {p.name for p in _pages(site) if p.parent == site / edition}
-        - {"search.html", "genindex.html"}
-        for edition in EDITIONS
-    }
-    listed = {edition: set() for edition in EDITIONS}
-    for location in locations:
-        target = _resolve(site, sitemap, location)[0].resolve()
-        assert target.is_file(), f"{sitemap}: {location}"
-        listed[target.parent.name].add(target.name)
-    assert listed == pages
-    for link in tree.getroot().findall("s:url/x:link", namespaces):
-        assert _resolve(site, sitemap, link.get("href", ""))[0].is_file(), link.get("href")
+    for lang in EDITIONS:
+        tree = ET.parse(tmp_path / lang / "sitemap.xml")
+        entries = {
+            url.find("s:loc", namespaces).text: {
+                link.get("hreflang"): link.get("href") for link in url.findall("x:link", namespaces)
+            }
+            for url in tree.getroot().findall("s:url", namespaces)
+        }
+        assert set(entries) == {f"{base}{lang}/index.html", f"{base}{lang}/why.html"}
+        for location, alternates in entries.items():
+            page = location.rsplit("/", 1)[1]
+            assert alternates == {
+                "en": f"{base}en/{page}",
+                "zh-CN": f"{base}zh_CN/{page}",
+            }
+        html = (tmp_path / lang / "why.html").read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="{base}{lang}/why.html" />' in html
+        assert f'hreflang="zh-CN" href="{base}zh_CN/why.html"' in html
+        assert f'<meta property="og:url" content="{base}{lang}/why.html" />' in html
+        image = f'<meta property="og:image" content="{base}{lang}/_static/favicon.svg" />'
+        assert image in html
+        not_found = (tmp_path / lang / "404.html").read_text(encoding="utf-8")
+        assert f'href="/lossnotes/{lang}/index.html"' in not_found
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
@@ -217,7 +304,9 @@ def test_executable_pages_offer_their_executed_notebook(site: Path, lang: str) -
         for output in cell.get("outputs", ())
     ]
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    assert code and all(cell.get("execution_count") for cell in code), "not executed"
+    # The reader notebook's install and setup cells are the reader's to run.
+    ran = [cell for cell in code if cell.get("outputs")]
+    assert ran and all(cell.get("execution_count") for cell in ran), "not executed"
     # The comparison table and the figures are outputs: the reader gets results, not code.
     assert any("text/markdown" in output.get("data", {}) for output in outputs)
     # Figures are glued: their PNGs are recorded under myst-nb's glue mimetype.
@@ -225,43 +314,45 @@ def test_executable_pages_offer_their_executed_notebook(site: Path, lang: str) -
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
 
 
-def _site_extension():
-    import importlib.util
+def _extension(name: str):
+    """A module of docs/_ext, imported as conf.py makes Sphinx import it."""
+    import importlib
     import sys
 
-    path = Path(__file__).resolve().parent.parent / "docs" / "_ext" / "lossnotes_site.py"
-    spec = importlib.util.spec_from_file_location("lossnotes_site", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("lossnotes_site", module)
-    spec.loader.exec_module(module)
-    return module
+    folder = str(Path(__file__).resolve().parent.parent / "docs" / "_ext")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module(name)
 
 
 def test_switcher_targets_the_same_page_or_the_home_page() -> None:
-    site = _site_extension()
+    links = _extension("lossnotes_links")
     pages = {"index", "experiment", "search", "genindex"}
-    assert site.counterpart("experiment", pages) == "experiment"
-    assert site.counterpart("why", pages) == "index"  # no counterpart: the other home page
-    assert site.edition_url("experiment", "zh_CN", "experiment") == "../zh_CN/experiment.html"
-    assert site.edition_url("a/b", "en", "index") == "../../en/index.html"
+    assert links.counterpart("experiment", pages) == "experiment"
+    assert links.counterpart("why", pages) == "index"  # no counterpart: the other home page
+    assert links.edition_url("experiment", "zh_CN", "experiment") == "../zh_CN/experiment.html"
+    assert links.edition_url("a/b", "en", "index") == "../../en/index.html"
     # Read the Docs: each edition is a project at /<language>/<version>/.
     rtd = {"en": "en/latest", "zh_CN": "zh-cn/latest"}
     assert (
-        site.edition_url("why", "zh_CN", "why", ".html", rtd, "en") == "../../zh-cn/latest/why.html"
+        links.edition_url("why", "zh_CN", "why", ".html", rtd, "en")
+        == "../../zh-cn/latest/why.html"
     )
-    assert site.edition_url("why", "en", "why", ".html", rtd, "zh_CN") == "../../en/latest/why.html"
+    assert (
+        links.edition_url("why", "en", "why", ".html", rtd, "zh_CN") == "../../en/latest/why.html"
+    )
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")  # jieba leaves its dictionary open
 def test_chinese_index_holds_whole_terms_and_their_english_equivalents() -> None:
-    site = _site_extension()
-    glossary = site.read_glossary()
+    search = _extension("lossnotes_search")
+    glossary = search.read_glossary()
     # From the translators' glossary (locale/zh_CN/glossary.tsv), gloss and punctuation out.
     assert glossary["交叉熵"] == ["cross-entropy"]
     assert glossary["均方误差"] == ["mean squared error (MSE)"]
     assert "，" not in glossary and "均方误差（MSE）" not in glossary
     assert glossary["损失函数"] == ["loss function"]  # search-only (docs/_ext)
-    words = site.SearchChineseSegmented({}).split("交叉熵的梯度与均方误差")
+    words = search.SearchChineseSegmented({}).split("交叉熵的梯度与均方误差")
     for word in ("交叉熵", "梯度", "均方误差", "cross", "entropy", "gradient", "squared"):
         assert word in words, words
     assert "熵" not in words
@@ -291,14 +382,17 @@ def test_theme_interface_speaks_the_edition_language(site: Path, lang: str) -> N
 
 
 def test_a_changed_glossary_changes_the_build_configuration(tmp_path) -> None:
-    """Editing only a glossary makes Sphinx write every page again, and so re-index them."""
-    from sphinx.builders.html._build_info import BuildInfo
-    from sphinx.config import Config
+    """Editing only a glossary changes an "html" configuration value.
 
-    site = _site_extension()
+    Sphinx writes every page again when such a value changes, and so re-indexes them.
+    """
+    search = _extension("lossnotes_search")
     registered: dict[str, object] = {}
 
     class App:  # records what the extension's setup() registers
+        def setup_extension(self, name):
+            registered.setdefault("extensions", []).append(name)
+
         def add_config_value(self, name, default, rebuild, types=frozenset()):
             registered[name] = rebuild
 
@@ -306,39 +400,24 @@ def test_a_changed_glossary_changes_the_build_configuration(tmp_path) -> None:
             registered.setdefault(event, []).append(handler.__name__)
 
         def add_search_language(self, cls):
-            pass
+            registered["search"] = cls
 
-    site.setup(App())
+    search.setup(App())
     assert registered["site_search_glossary"] == "html"
     assert "_record_glossary" in registered["config-inited"]
+    assert registered["search"] is search.SearchChineseSegmented
 
     search_only = tmp_path / "search_glossary.tsv"
     terminology = tmp_path / "glossary.tsv"
-    search_only.write_bytes(site.GLOSSARY.read_bytes())
-    terminology.write_bytes(site.TERMINOLOGY.read_bytes())
-    assert site.glossary_digest(search_only, terminology) == site.glossary_digest()
-
-    def build_info(digest: str) -> BuildInfo:
-        config = Config({"site_search_glossary": digest})
-        config.add("site_search_glossary", "", "html", frozenset({str}))
-        return BuildInfo(config, config_categories=frozenset({"html"}))
-
-    before = build_info(site.glossary_digest(search_only, terminology))
+    search_only.write_bytes(search.GLOSSARY.read_bytes())
+    terminology.write_bytes(search.TERMINOLOGY.read_bytes())
+    before = search.glossary_digest(search_only, terminology)
+    assert before == search.glossary_digest()  # unchanged files: nothing to redo
     with search_only.open("a", encoding="utf-8") as handle:
         handle.write("反向传播\tbackpropagation\n")
-    after_search = site.glossary_digest(search_only, terminology)
+    after_search = search.glossary_digest(search_only, terminology)
     terminology.write_text(
         terminology.read_text(encoding="utf-8") + "softmax2\tsoftmax\t软最大\n", encoding="utf-8"
     )
-    after_both = site.glossary_digest(search_only, terminology)
-    assert (
-        len(
-            {
-                before.config_hash,
-                build_info(after_search).config_hash,
-                build_info(after_both).config_hash,
-            }
-        )
-        == 3
-    )
-    assert before == build_info(site.glossary_digest())  # unchanged files: nothing to redo
+    after_both = search.glossary_digest(search_only, terminology)
+    assert len({before, after_search, after_both}) == 3

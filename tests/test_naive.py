@@ -57,8 +57,12 @@ def test_classify_codes():
     np.testing.assert_array_equal(
         naive.classify([0.5, np.inf, -np.inf, np.nan, 0.0]), [0, 1, 2, 3, 0]
     )
-    with pytest.raises(ValueError, match="formula must be one of"):
+    from lossnotes.validation import InputError, InputTypeError
+
+    with pytest.raises(InputError, match="formula must be one of cross_entropy, "):
         naive.evaluate("hinge", [0.0, 1.0], 0)
+    with pytest.raises(InputTypeError, match="formula must be a string"):
+        naive.evaluate(None, [0.0, 1.0], 0)
 
 
 # Counts on the experiment grid, derived by hand. Every logit on the grid lies in

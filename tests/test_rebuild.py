@@ -5,29 +5,29 @@ from __future__ import annotations
 import re
 import subprocess
 
+import builds
 import pytest
-from conftest import build_site
+from project import LANGUAGES, ROOT
 
 
 @pytest.mark.build
-def test_warm_rebuild_executes_nothing_and_rewrites_no_page(site):
-    build_dir = site.parent
+def test_warm_rebuild_executes_nothing_and_rewrites_no_page(site, build_dir):
     pages = sorted(site.rglob("*.html"))
     before = {path: (path.stat().st_mtime_ns, path.read_bytes()) for path in pages}
     indexes = {path: path.read_bytes() for path in site.rglob("searchindex.js")}
-    assert len(indexes) == len(build_site.LANGUAGES)
-    for lang in build_site.LANGUAGES:
+    assert len(indexes) == len(LANGUAGES)
+    for lang in LANGUAGES:
         cmd = [
             part
-            for part in build_site.sphinx_command(
+            for part in builds.sphinx_command(
                 "html", lang, site / lang, build_dir / "doctrees" / lang
             )
             if part != "-q"
         ]
         result = subprocess.run(
             cmd,
-            cwd=build_site.ROOT,
-            env=build_site.build_environment(),
+            cwd=ROOT,
+            env=builds.build_environment(),
             capture_output=True,
             text=True,
         )
@@ -36,7 +36,7 @@ def test_warm_rebuild_executes_nothing_and_rewrites_no_page(site):
         assert "0 added, 0 changed, 0 removed" in result.stdout
         assert "Executing notebook" not in result.stdout
         assert not re.search(r"writing output\.\.\. \[", result.stdout)
-    assert build_site.build_html(build_dir) == 0  # the command make html runs, redirect included
+    assert builds.build_html(build_dir) == 0  # the command make html runs, redirect included
     # Sphinx 9 regenerates its index and search pages on every run (with the same bytes).
     regenerated = {"genindex.html", "search.html"}
     # The search index is written again, with the same bytes: the API reference's index

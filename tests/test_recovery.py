@@ -70,9 +70,18 @@ def test_sweep_runs_within_budget_and_predicts_beyond():
 
 
 @pytest.mark.parametrize(
-    ("args", "fragment"),
-    [(("mse", 1.0), "fixed_logit"), (("mse", -1.0, 0.0), "lr"), (("mse_logits", -1.0, 2.0), "lr")],
+    ("function", "args", "message"),
+    [
+        ("predicted_log10_steps", ("mse", 1.0), "fixed_logit must be <= 0"),
+        ("predicted_log10_steps", ("mse", -1.0, 0.0), "lr must be a finite number > 0, got 0.0"),
+        ("predicted_log10_steps", ("mse_logits", -1.0, 2.0), r"lr must lie in \(0, 1.5\)"),
+        ("predicted_log10_steps_two_class", ("mse", -1.0), "gap must be >= 0"),
+    ],
 )
-def test_bad_input(args, fragment):
-    with pytest.raises(ValueError, match=fragment):
-        predicted_log10_steps(*args)
+def test_bad_input(function, args, message):
+    import lossnotes.recovery
+    from lossnotes.validation import InputError
+
+    with pytest.raises(InputError, match=message) as caught:
+        getattr(lossnotes.recovery, function)(*args)
+    assert caught.value.template.startswith("{name} must")

@@ -150,8 +150,12 @@ def pages(edition: Path) -> list[Path]:
 def test_both_editions_and_the_redirect_exist(site):
     assert (site / "en" / "experiment.html").is_file()
     assert (site / "zh_CN" / "experiment.html").is_file()
-    redirect = (site / "index.html").read_text(encoding="utf-8")
-    assert "url=en/index.html" in redirect
+    # The root page: links to both editions for every reader, and a script that picks one
+    # by the browser's languages (tests/test_navigation.py runs it).
+    root = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="en/index.html" hreflang="en">' in root
+    assert '<a href="zh_CN/index.html" hreflang="zh-CN">' in root
+    assert "navigator.languages" in root and "http-equiv" not in root
     assert [p.name for p in pages(site / "en")] == [p.name for p in pages(site / "zh_CN")]
 
 

@@ -14,25 +14,28 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import builds
+import catalogs
 import pytest
 from babel.messages.pofile import read_po, write_po
-from conftest import build_site
+from markup import markup_tokens
+from project import DOCS, DOMAIN, ROOT
 
-CATALOGS = build_site.catalog_paths("zh_CN")
+CATALOGS = catalogs.catalog_paths("zh_CN")
 IDS = [path.name for path in CATALOGS]
 
 
 def test_there_are_catalogs_for_the_pages_and_the_library():
     names = {path.stem for path in CATALOGS}
-    pages = {path.stem for path in (build_site.ROOT / "docs").glob("*.md")}
-    assert build_site.DOMAIN in names
+    pages = {path.stem for path in (ROOT / "docs").glob("*.md")}
+    assert DOMAIN in names
     assert pages <= names, f"pages without a catalog: {sorted(pages - names)}"
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=IDS)
 def test_catalog_is_fully_translated_with_no_fuzzy_entry(path):
-    translated, untranslated, fuzzy = build_site.catalog_counts(path)
-    assert build_site.incomplete_entries(path) == []
+    translated, untranslated, fuzzy = catalogs.catalog_counts(path)
+    assert catalogs.incomplete_entries(path) == []
     assert (untranslated, fuzzy) == (0, 0)
     assert translated > 0
 
@@ -44,13 +47,13 @@ def test_every_location_names_a_source_file(path):
         catalog = read_po(handle)
     places = [place for message in catalog if message.id for place, _ in message.locations]
     assert places
-    missing = sorted({p for p in places if not (build_site.ROOT / p).is_file()})
+    missing = sorted({p for p in places if not (ROOT / p).is_file()})
     assert missing == []
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=IDS)
 def test_catalog_passes_the_msgfmt_checks(path):
-    assert build_site.catalog_problems(path) == []
+    assert catalogs.catalog_problems(path) == []
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
@@ -120,7 +123,7 @@ def test_catalog_follows_the_glossary(path):
     ],
 )
 def test_markup_check_catches_a_damaged_translation(msgid, msgstr):
-    assert build_site.markup_tokens(msgid) != build_site.markup_tokens(msgstr)
+    assert markup_tokens(msgid) != markup_tokens(msgstr)
 
 
 @pytest.mark.parametrize(
@@ -136,11 +139,11 @@ def test_markup_check_catches_a_damaged_translation(msgid, msgstr):
     ],
 )
 def test_markup_check_accepts_a_faithful_translation(msgid, msgstr):
-    assert build_site.markup_tokens(msgid) == build_site.markup_tokens(msgstr)
+    assert markup_tokens(msgid) == markup_tokens(msgstr)
 
 
 def test_markup_tokens_name_what_they_found():
-    tokens = build_site.markup_tokens(
+    tokens = markup_tokens(
         "At {glue:text}`ce_max:.3g`, see {ref}`the table <comparison>` and "
         "[the note](https://example.org/n); $p_k$ and `mse`; as :func:`~lossnotes.mse`."
     )
@@ -177,23 +180,27 @@ def test_catalog_checks_accept_a_good_catalog(tmp_path):
         msgstr "共有{glue:text}`n`个类别。"
         """,
     )
-    assert build_site.catalog_problems(good) == []
-    assert build_site.catalog_counts(good) == (1, 0, 0)
+    assert catalogs.catalog_problems(good) == []
+    assert catalogs.catalog_counts(good) == (1, 0, 0)
 
 
 @pytest.mark.parametrize(
     ("name", "body", "expected"),
     [
         ("page.po", 'msgid "A {glue:text}`n` B"\nmsgstr "甲乙"\n', "must keep every role"),
-        ("page.po", 'msgid "A\\n"\nmsgstr "甲"\n', "newline"),
+        ("page.po", 'msgid "A\\n"\nmsgstr "甲"\n', "do not both end with"),
         ("lossnotes.po", 'msgid "class {index}"\nmsgstr "类别 {idx}"\n', "placeholders"),
         ("lossnotes.po", 'msgid "%(n)d points"\nmsgstr "%(m)d 个点"\n', "placeholder"),
-        ("page.po", 'msgid "A"\nmsgstr "甲"\n\nmsgid "A"\nmsgstr "乙"\n', "appears 2 times"),
-        ("page.po", 'msgid "A"\nmsgstr "甲\n', "does not parse"),
+        (
+            "page.po",
+            'msgid "A"\nmsgstr "甲"\n\nmsgid "A"\nmsgstr "乙"\n',
+            "duplicate message definition",
+        ),
+        ("page.po", 'msgid "A"\nmsgstr "甲\n', "end-of-line within string"),
     ],
 )
 def test_catalog_checks_catch_a_broken_catalog(tmp_path, name, body, expected):
-    problems = build_site.catalog_problems(_write_catalog(tmp_path / name, body))
+    problems = catalogs.catalog_problems(_write_catalog(tmp_path / name, body))
     assert any(expected in problem for problem in problems), problems
 
 
@@ -212,8 +219,8 @@ def test_counts_keep_fuzzy_entries_apart(tmp_path):
         msgstr ""
         """,
     )
-    assert build_site.catalog_counts(path) == (1, 1, 1)
-    lines = build_site.incomplete_entries(path)
+    assert catalogs.catalog_counts(path) == (1, 1, 1)
+    lines = catalogs.incomplete_entries(path)
     assert [line.split(": ")[1] for line in lines] == ["fuzzy", "untranslated"]
 
 
@@ -221,15 +228,14 @@ def test_counts_keep_fuzzy_entries_apart(tmp_path):
 
 
 @pytest.mark.build
-def test_catalogs_match_a_fresh_extraction(site):
+def test_catalogs_match_a_fresh_extraction(build_dir):
     """Fails when a page or a library string changed but ``make update-po`` was not run.
 
     The extraction reuses the English execution cache of the session's site build.
     """
-    build_dir = site.parent
-    assert build_site.build_gettext(build_dir) == 0
-    stale = build_site.stale_catalogs(build_dir / "gettext")
-    assert not stale, "\n".join([*stale, build_site.STALE_ADVICE])
+    assert builds.build_gettext(build_dir) == 0
+    stale = catalogs.stale_catalogs(build_dir / "gettext")
+    assert not stale, "\n".join([*stale, catalogs.STALE_ADVICE])
 
 
 PAGE_BEFORE = """\
@@ -250,8 +256,8 @@ def scratch_docs(tmp_path):
     (docs / "index.md").write_text("# Home\n\n```{toctree}\npage\n```\n", encoding="utf-8")
     (docs / "page.md").write_text(PAGE_BEFORE, encoding="utf-8")
     for folder in ("_static", "_templates", "_ext"):
-        if (build_site.DOCS / folder).is_dir():
-            shutil.copytree(build_site.DOCS / folder, docs / folder)
+        if (DOCS / folder).is_dir():
+            shutil.copytree(DOCS / folder, docs / folder)
     return tmp_path
 
 
@@ -283,25 +289,25 @@ def test_update_keeps_a_changed_paragraphs_translation_as_fuzzy(scratch_docs):
     locale = scratch_docs / "locale"
     page_po = locale / "zh_CN" / "LC_MESSAGES" / "page.po"
 
-    assert build_site.build_gettext(build_dir, source=docs) == 0
-    assert build_site.stale_catalogs(build_dir / "gettext", locale=locale) != []
-    assert build_site.update_po(build_dir, locale=locale) == 0
+    assert builds.build_gettext(build_dir, source=docs) == 0
+    assert catalogs.stale_catalogs(build_dir / "gettext", locale=locale) != []
+    assert catalogs.update_po(build_dir, locale=locale) == 0
     _translate(page_po, TRANSLATIONS)
     _translate(locale / "zh_CN" / "LC_MESSAGES" / "index.po", TRANSLATIONS)
-    assert build_site.catalog_counts(page_po) == (3, 0, 0)
-    assert build_site.stale_catalogs(build_dir / "gettext", locale=locale) == []
+    assert catalogs.catalog_counts(page_po) == (3, 0, 0)
+    assert catalogs.stale_catalogs(build_dir / "gettext", locale=locale) == []
 
     # A translator's source paragraph changes: the catalogs are now stale, and say so.
     (docs / "page.md").write_text(PAGE_AFTER, encoding="utf-8")
-    assert build_site.build_gettext(build_dir, source=docs) == 0
-    stale = build_site.stale_catalogs(build_dir / "gettext", locale=locale)
+    assert builds.build_gettext(build_dir, source=docs) == 0
+    stale = catalogs.stale_catalogs(build_dir / "gettext", locale=locale)
     assert len(stale) == 1
     assert "page.po is out of date: 1 new or changed source strings, 1 that" in stale[0]
-    assert "make update-po" in build_site.STALE_ADVICE
+    assert "make update-po" in catalogs.STALE_ADVICE
 
     # make update-po: the changed paragraph keeps its old translation, marked fuzzy.
-    assert build_site.update_po(build_dir, locale=locale) == 0
-    assert build_site.stale_catalogs(build_dir / "gettext", locale=locale) == []
+    assert catalogs.update_po(build_dir, locale=locale) == 0
+    assert catalogs.stale_catalogs(build_dir / "gettext", locale=locale) == []
     with page_po.open("rb") as handle:
         catalog = read_po(handle)
     changed = catalog.get(
@@ -315,7 +321,7 @@ def test_update_keeps_a_changed_paragraphs_translation_as_fuzzy(scratch_docs):
     unchanged_id = "This paragraph does not change. It names {doc}`the home page <index>`."
     assert not catalog.get(unchanged_id).fuzzy
     assert catalog.get(unchanged_id).string == TRANSLATIONS[unchanged_id]
-    assert build_site.catalog_counts(page_po) == (2, 0, 1)
+    assert catalogs.catalog_counts(page_po) == (2, 0, 1)
     # No msgstr is lost: every translation is still in the file, live or obsolete.
     kept = {message.string for message in catalog} | {
         message.string for message in catalog.obsolete.values()
@@ -325,7 +331,7 @@ def test_update_keeps_a_changed_paragraphs_translation_as_fuzzy(scratch_docs):
 
     # The partially translated page is marked for readers of the Chinese edition.
     html = build_dir / "html"
-    cmd = build_site.sphinx_command(
+    cmd = builds.sphinx_command(
         "html",
         "zh_CN",
         html,
@@ -335,7 +341,7 @@ def test_update_keeps_a_changed_paragraphs_translation_as_fuzzy(scratch_docs):
         source=docs,
     )
     result = subprocess.run(
-        cmd, cwd=build_site.ROOT, env=build_site.build_environment(), capture_output=True, text=True
+        cmd, cwd=ROOT, env=builds.build_environment(), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
     page = (html / "page.html").read_text(encoding="utf-8")
@@ -358,7 +364,7 @@ def test_stale_catalogs_compare_msgids(tmp_path):
     _write_catalog(pots / "new.pot", 'msgid "B"\nmsgstr ""\n')
     _write_catalog(po_dir / "gone.po", 'msgid "C"\nmsgstr "丙"\n')
     _write_catalog(pots / "sphinx.pot", 'msgid "© Copyright %(copyright)s."\nmsgstr ""\n')
-    stale = build_site.stale_catalogs(pots, locale=locale)
+    stale = catalogs.stale_catalogs(pots, locale=locale)
     assert len(stale) == 3
     assert "changed.po is out of date: 1 new or changed source strings, 1 that" in stale[0]
     assert stale[1].endswith("new.po does not exist yet")

@@ -144,3 +144,59 @@ def test_input_errors_keep_their_template_for_translation():
         "(the cap bounds MEMORY: a surface stores logits, loss and gradient for "
         "resolution**2 points)"
     )
+
+
+def test_the_library_raises_only_its_translatable_input_errors():
+    """No plain ValueError or TypeError is raised anywhere in the package."""
+    import ast
+    from pathlib import Path
+
+    import lossnotes
+
+    plain = []
+    for path in sorted(Path(lossnotes.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                name = getattr(node.exc.func, "id", "")
+                if name in {"ValueError", "TypeError"}:
+                    plain.append(f"{path.name}:{node.lineno}")
+    assert not plain
+
+
+@pytest.mark.parametrize(
+    ("module", "function", "args"),
+    [
+        ("recovery", "predicted_log10_steps", ("mse", 1.0)),
+        ("recovery", "predicted_log10_steps", ("mse_logits", -1.0, 2.0)),
+        ("recovery", "predicted_log10_steps", ("mse", -1.0, -1.0)),
+        ("recovery", "predicted_log10_steps_two_class", ("mse", -1.0)),
+        ("naive", "evaluate", ("hinge", [0.0, 1.0], 0)),
+        ("breakdown", "stable_counts", ("hinge", 0)),
+        ("closed_forms", "profile", ("mse", 1, [0.0])),
+        ("gradient_maps", "gradient_norm_bound", ("mse", 1)),
+    ],
+)
+def test_input_errors_have_a_chinese_translation(module, function, args):
+    import importlib
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from lossnotes.validation import InputError, InputTypeError
+
+    call = getattr(importlib.import_module(f"lossnotes.{module}"), function)
+    with pytest.raises((InputError, InputTypeError)) as caught:
+        call(*args)
+    po = Path(__file__).parent.parent / "locale" / "zh_CN" / "LC_MESSAGES" / "lossnotes.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    message = catalog.get(caught.value.template)
+    assert message is not None and message.string and not message.fuzzy, caught.value.template
+    chinese = caught.value.translated(lambda t: catalog.get(t).string)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese), chinese
+
+
+def test_the_package_ships_its_type_hints():
+    from importlib.resources import files
+
+    assert files("lossnotes").joinpath("py.typed").is_file()

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import naive
+from .bisection import edge
 from .grid import EXPERIMENT, Grid
 from .losses import cross_entropy, mse
 from .softmax import log_softmax
+from .validation import check_name
 
 __all__ = [
     "DTYPES",
@@ -28,6 +30,7 @@ __all__ = [
     "outcome_map",
     "stable_counts",
     "stable_logsumexp",
+    "subnormal_log",
 ]
 
 #: The floating types compared.
@@ -38,13 +41,31 @@ WIDE = Grid(low=-800.0, high=800.0, resolution=321, fixed_logit=-1000.0)
 
 
 def exp_limits(dtype: str) -> tuple[float, float]:
-    """``(overflow, underflow)``: ``exp(x)`` is ``inf`` above the first, 0 below about the second.
+    """``(overflow, underflow)``: where ``np.exp`` in ``dtype`` returns ``inf`` and 0.
 
-    The first is ``log`` of the largest finite number; the second ``log`` of the
-    smallest positive (subnormal) one.
+    ``np.exp(x)`` is ``inf`` for every ``x`` from the first value up and
+    exactly 0 for every ``x`` from the second value down. Both are found by bisection on the
+    numbers of ``dtype``, evaluating ``np.exp`` itself: they are the limits of
+    the arithmetic the naive formulas really perform. The underflow limit lies
+    below ``log`` of the smallest subnormal (see :func:`subnormal_log`): between
+    the two, ``np.exp`` rounds up to that smallest subnormal.
+
+    Examples
+    --------
+    >>> from lossnotes.breakdown import exp_limits
+    >>> [round(x, 2) for x in exp_limits("float32")], [round(x, 2) for x in exp_limits("float64")]
+    ([88.72, -103.97], [709.78, -745.13])
     """
-    info = np.finfo(np.dtype(dtype))
-    return float(np.log(np.float64(info.max))), float(np.log(np.float64(info.smallest_subnormal)))
+    check_name(dtype, DTYPES, "dtype")
+    _, first_inf = edge(lambda x: bool(np.isfinite(np.exp(x))), 0.0, 1e6, dtype)
+    last_zero, _ = edge(lambda x: bool(np.exp(x) == 0), -1e6, 0.0, dtype)
+    return first_inf, last_zero
+
+
+def subnormal_log(dtype: str) -> float:
+    """Natural logarithm of the smallest positive (subnormal) number of ``dtype``."""
+    check_name(dtype, DTYPES, "dtype")
+    return float(np.log(np.float64(np.finfo(np.dtype(dtype)).smallest_subnormal)))
 
 
 def outcome_map(formula: str, target: int, grid: Grid = EXPERIMENT, dtype: str = "float64"):
@@ -73,8 +94,7 @@ def stable_counts(formula: str, target: int, grid: Grid = EXPERIMENT) -> dict[st
     Every cross-entropy formula's stable version is :func:`lossnotes.cross_entropy`;
     the MSE formula's is :func:`lossnotes.mse`.
     """
-    if formula not in naive.FORMULAS:
-        raise ValueError(f"formula must be one of {', '.join(naive.FORMULAS)}; got {formula!r}")
+    check_name(formula, naive.FORMULAS, "formula")
     logits = grid.logits()
     values = mse(logits, target) if formula == "mse" else cross_entropy(logits, target)
     codes = naive.classify(values)

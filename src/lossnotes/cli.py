@@ -9,18 +9,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import gettext
 import json
 import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from .losses import LOSS_NAMES
 from .validation import N_, InputError, InputTypeError
-from .wording import LANGUAGES, translator
+from .wording import LANGUAGES, catalog_path, translator
 
 __all__ = ["main"]
 
@@ -36,23 +38,67 @@ class CommandError(Exception):
 
 
 #: argparse's own messages that reach a reader, marked so they are extracted into
-#: lossnotes.pot and translated there (argparse words them through its module-level ``_``).
-_ARGPARSE_MESSAGES = frozenset(
-    {
-        N_("argument %(argument_name)s: %(message)s"),
-        N_("invalid choice: %(value)r (choose from %(choices)s)"),
-        N_("invalid %(type)s value: %(value)r"),
-        N_("the following arguments are required: %s"),
-        N_("unrecognized arguments: %s"),
-        N_("expected one argument"),
-        N_("expected at least one argument"),
-        N_("expected at most one argument"),
-        N_("ambiguous option: %(option)s could match %(matches)s"),
-        N_("ignored explicit argument %r"),
-        N_("not allowed with argument %s"),
-        N_("one of the arguments %s is required"),
-    }
+#: lossnotes.pot and translated there. argparse looks them up through :mod:`gettext`
+#: (:func:`_argparse_language` gives it lossnotes' catalog).
+_ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("expected at most one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("ignored explicit argument %r"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
 )
+
+#: The gettext domain under which lossnotes' catalog is installed for argparse.
+_ARGPARSE_DOMAIN = "lossnotes-argparse"
+
+
+@contextlib.contextmanager
+def _argparse_language(lang: str) -> Iterator[None]:
+    """Let argparse word its own messages (usage, headings, errors) in ``lang``.
+
+    argparse looks each message up with :func:`gettext.gettext`, that is in the current
+    text domain, in the language the ``LANGUAGE`` environment variable names. For the
+    duration of the block, the current domain is lossnotes' catalog for ``lang``, compiled
+    to a ``.mo`` file in a temporary folder, and ``LANGUAGE`` names ``lang``; both are
+    restored afterwards. English needs nothing: argparse's messages are English.
+    """
+    path = catalog_path(lang) if lang != "en" else None
+    if path is None:
+        yield
+        return
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    with tempfile.TemporaryDirectory(prefix="lossnotes-argparse-") as folder:
+        target = Path(folder) / lang / "LC_MESSAGES" / f"{_ARGPARSE_DOMAIN}.mo"
+        target.parent.mkdir(parents=True)
+        with target.open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        domain = gettext.textdomain()
+        language = os.environ.get("LANGUAGE")
+        gettext.bindtextdomain(_ARGPARSE_DOMAIN, folder)
+        gettext.textdomain(_ARGPARSE_DOMAIN)
+        os.environ["LANGUAGE"] = lang
+        try:
+            yield
+        finally:
+            gettext.textdomain(domain)
+            if language is None:
+                del os.environ["LANGUAGE"]
+            else:
+                os.environ["LANGUAGE"] = language
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,34 +107,9 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, translate: Callable[[str], str], **kwargs) -> None:
         self._translate = translate
         super().__init__(*args, **kwargs)
-        self._positionals.title = translate("positional arguments")
-        self._optionals.title = translate("options")
 
     def error(self, message: str):  # type: ignore[override]
         raise CommandError(message)
-
-    @contextlib.contextmanager
-    def _argparse_messages(self):
-        """Let argparse word its own messages in the parser's language while it parses."""
-        original = argparse._
-        translate = self._translate
-
-        def _(message: str) -> str:
-            return translate(message) if message in _ARGPARSE_MESSAGES else original(message)
-
-        argparse._ = _
-        try:
-            yield
-        finally:
-            argparse._ = original
-
-    def parse_known_args(self, args=None, namespace=None):
-        with self._argparse_messages():
-            return super().parse_known_args(args, namespace)
-
-    def parse_args(self, args=None, namespace=None):
-        with self._argparse_messages():
-            return super().parse_args(args, namespace)
 
     def format_help(self) -> str:
         # argparse ends each section heading with ":"; the reader's language may use its own
@@ -100,18 +121,6 @@ class _Parser(argparse.ArgumentParser):
                 heading = translate("{heading}:").format(heading=group.title)
                 text = text.replace(f"\n{group.title}:\n", f"\n{heading}\n")
         return text
-
-    def _get_formatter(self):
-        formatter = super()._get_formatter()
-        translate = self._translate
-        add_usage = formatter.add_usage
-
-        def usage(usage, actions, groups, prefix=None):
-            prefix = translate("usage: ") if prefix is None else prefix
-            return add_usage(usage, actions, groups, prefix)
-
-        formatter.add_usage = usage
-        return formatter
 
 
 def _language(argv: Sequence[str]) -> str:
@@ -325,10 +334,10 @@ def _grid(args: argparse.Namespace, _: Callable[[str], str]):
 
     try:
         return Grid(args.range[0], args.range[1], args.grid, args.fixed_logit)
-    except (TypeError, ValueError) as exc:
+    except (InputError, InputTypeError) as exc:
         raise CommandError(
             _("invalid grid (--range, --grid, --fixed-logit): {problem}").format(
-                problem=exc.translated(_) if isinstance(exc, InputError | InputTypeError) else exc
+                problem=exc.translated(_)
             )
         ) from None
 
@@ -464,14 +473,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         lang = _language(argv)
         _ = translator(lang)
-        parser = _build_parser(_)
-        args = parser.parse_args(argv)
+        with _argparse_language(lang):
+            args = _build_parser(_).parse_args(argv)
         if args.command is None:
             raise CommandError(_("a command is required: surface, table or descend"))
         output = _COMMANDS[args.command](args, lang, _)
     except SystemExit as stop:  # --help
         return int(stop.code or 0)
-    except (CommandError, ValueError, TypeError) as exc:
+    # Only what the reader typed wrong is reported on one line; anything else is a bug in
+    # lossnotes, whose traceback is what a bug report needs.
+    except (CommandError, InputError, InputTypeError) as exc:
         _report(_error_prefix(lang), _in_language(exc, lang))
         return ERROR_STATUS
     except OSError as exc:

@@ -33,8 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .bisection import root
 from .grid import EXPERIMENT, FIXED_CLASS, Grid
 from .surface import Surface
+from .validation import N_, InputError
 
 __all__ = [
     "BAND",
@@ -46,6 +48,7 @@ __all__ = [
     "dropped_term_log10",
     "margin",
     "profile",
+    "profile_curvature",
     "profile_slope",
     "sigmoid",
     "softplus",
@@ -80,7 +83,12 @@ def softplus(x: ArrayLike) -> np.ndarray:
 def _check_case(loss: str, target: int) -> None:
     if (loss, target) not in CASES:
         allowed = ", ".join(f"({name!r}, {t})" for name, t in CASES)
-        raise ValueError(f"(loss, target) must be one of {allowed}; got ({loss!r}, {target!r})")
+        raise InputError(
+            N_("(loss, target) must be one of {allowed}; got ({loss!r}, {target!r})"),
+            allowed=allowed,
+            loss=loss,
+            target=target,
+        )
 
 
 def closed_form(
@@ -150,6 +158,28 @@ def profile_slope(loss: str, target: int, d: ArrayLike) -> np.ndarray:
     return (2 / 3) * (2 * s - 1) * s * sigmoid(-np.asarray(d, dtype=np.float64))
 
 
+def profile_curvature(loss: str, target: int, d: ArrayLike) -> np.ndarray:
+    r"""Second derivative of :func:`profile` with respect to ``d``.
+
+    With :math:`s = \sigma(d)` and :math:`ds/dd = s(1 - s)`:
+
+    * CE, target 0: :math:`s(1 - s)`, never 0;
+    * MSE, target 0: :math:`\tfrac{4}{3} s^2 (1 - s)(2 - 3s)`, 0 at :math:`s = 2/3`,
+      :math:`d = \ln 2`;
+    * CE, fixed class: :math:`(1 - \tanh^2(d/2))/4`, never 0;
+    * MSE, fixed class: :math:`\tfrac{2}{3} s (1 - s)(-6s^2 + 6s - 1)`, 0 at
+      :math:`s = (3 \pm \sqrt{3})/6`, :math:`d = \pm\ln(2 + \sqrt{3})`.
+    """
+    _check_case(loss, target)
+    d = np.asarray(d, dtype=np.float64)
+    s, r = sigmoid(d), sigmoid(-d)  # r = 1 - s without cancellation
+    if loss == "cross_entropy":
+        return s * r if target == 0 else (1 - np.square(np.tanh(d / 2))) / 4
+    if target == 0:
+        return (4 / 3) * np.square(s) * r * (2 * r - s)  # 2 - 3s = 2(1 - s) - s
+    return (2 / 3) * s * r * (6 * s * r - 1)  # -6s^2 + 6s - 1 = 6 s (1 - s) - 1
+
+
 def margin(grid: Grid = EXPERIMENT) -> np.ndarray:
     """``d = z1 - z0`` at every grid point, shape (n, n), indexed like a surface."""
     logits = grid.logits()
@@ -195,7 +225,9 @@ class Cliff:
     max_slope : float
         Largest ``|d loss / d d|`` on the grid's range of ``d``.
     max_slope_at : float
-        The ``d`` where it is reached.
+        The ``d`` where it is reached (a root of the profile's second
+        derivative, or an end of the range), to float64 precision; for a
+        profile even in ``d``, its absolute value.
     max_heatmap_slope : float
         The same in the heatmap's plane: ``sqrt(2) * max_slope`` per unit of logit.
     band_low : float
@@ -221,41 +253,83 @@ class Cliff:
     plateau_share: float
 
 
-def cliff(loss: str, target: int, grid: Grid = EXPERIMENT, samples: int = 20001) -> Cliff:
+def _steepest(loss: str, target: int, span: float) -> float:
+    """The ``d`` in ``[-span, span]`` where ``|profile_slope|`` is largest.
+
+    The candidates are the two ends and every root of :func:`profile_curvature`
+    inside; each root is located by bisection to float64 precision between the
+    points of a coarse bracketing scan (the scan only brackets, it never
+    decides the value).
+    """
+    candidates = [-span, span]
+    scan = np.linspace(-span, span, 401)
+    curvature = profile_curvature(loss, target, scan)
+    for a, b, ca, cb in zip(scan[:-1], scan[1:], curvature[:-1], curvature[1:], strict=True):
+        if ca == 0:
+            candidates.append(float(a))
+        elif ca * cb < 0:
+            candidates.append(
+                root(lambda x: float(profile_curvature(loss, target, x)), float(a), float(b))
+            )
+    slopes = np.abs(profile_slope(loss, target, np.array(candidates)))
+    return candidates[int(np.argmax(slopes))]
+
+
+def _crossing(values, level: float, lo: float, hi: float) -> float:
+    """The ``d`` between ``lo`` and ``hi`` where the monotone ``values(d)`` equals ``level``."""
+    return root(lambda x: float(values(x)) - level, lo, hi)
+
+
+def cliff(loss: str, target: int, grid: Grid = EXPERIMENT) -> Cliff:
     """Measure the steep band and the plateaus of a surface that depends on ``d`` alone.
+
+    The steepest point is a root of :func:`profile_curvature` (or an end of the
+    range) and the band's edges are the ``d`` where the profile crosses 10 and
+    90 percent of its rise; both are found by bisection to float64 precision.
 
     Parameters
     ----------
     loss, target
         One of the three cases whose surface is a function of ``d``.
     grid : Grid
-    samples : int
-        Points of the fine 1-D sampling of ``d`` used to locate the band.
+
+    Examples
+    --------
+    >>> import math
+    >>> from lossnotes.closed_forms import cliff
+    >>> c = cliff("mse", 0)
+    >>> math.isclose(c.max_slope_at, math.log(2), rel_tol=1e-15), math.isclose(c.max_slope, 16 / 81)
+    (True, True)
     """
     _check_case(loss, target)
     if (loss, target) == ("cross_entropy", FIXED_CLASS):
-        raise ValueError("cross-entropy with the fixed class as target is not a function of d")
+        raise InputError(
+            N_(
+                "(loss, target) must be a case whose loss is a function of d; cross-entropy "
+                "with the fixed class {target} as target is not a function of d"
+            ),
+            target=target,
+        )
     span = grid.high - grid.low
-    d = np.linspace(-span, span, samples)
-    values = profile(loss, target, d)
-    slope = np.abs(profile_slope(loss, target, d))
-    i = int(np.argmax(slope))
-    max_slope, max_at = float(slope[i]), float(d[i])
+    at = _steepest(loss, target, span)
+    max_slope = float(np.abs(profile_slope(loss, target, at)))
+    ends = profile(loss, target, np.array([-span, span]))
     cells = margin(grid)
-    even = bool(np.isclose(values[0], values[-1], rtol=1e-12, atol=0.0))
+    even = bool(np.isclose(ends[0], ends[-1], rtol=1e-12, atol=0.0))
+    start = 0.0 if even else -span
     if even:  # a valley (or ridge) along the diagonal: measure the rise over |d|
-        d, values, cells = d[samples // 2 :], values[samples // 2 :], np.abs(cells)
-    # The rise runs from the low plateau to the high one, whichever side each is on.
-    rising = values[-1] >= values[0]
-    ordered = values if rising else values[::-1]
-    dd = d if rising else d[::-1]
-    rise = (ordered - ordered[0]) / (ordered[-1] - ordered[0])
-    crossings = [float(dd[np.argmax(rise >= level)]) for level in BAND]
+        cells = np.abs(cells)
+        at = abs(at)
+    v0, v1 = (float(v) for v in profile(loss, target, np.array([start, span])))
+    crossings = [
+        _crossing(lambda x: profile(loss, target, x), v0 + level * (v1 - v0), start, span)
+        for level in BAND
+    ]
     low, high = min(crossings), max(crossings)
     cell_slope = np.abs(profile_slope(loss, target, cells))
     return Cliff(
         max_slope=max_slope,
-        max_slope_at=abs(max_at) if even else max_at,
+        max_slope_at=float(at),
         max_heatmap_slope=float(np.sqrt(2) * max_slope),
         band_low=low,
         band_high=high,

@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .grid import EXPERIMENT, Grid
+from .leading import losing
 from .losses import LOSS_NAMES
 from .surface import Surface, evaluate_surface
-from .validation import check_name
+from .validation import N_, InputError, check_name
 
 __all__ = [
     "STATISTICS",
@@ -115,7 +116,7 @@ def surface_statistics(surface: Surface) -> SurfaceStatistics:
     finite_loss = np.isfinite(surface.loss)
     nonfinite = int((~finite_loss).sum() + (~np.isfinite(surface.grad)).sum())
     if not finite_loss.any():
-        raise ValueError("surface has no finite loss value to measure")
+        raise InputError(N_("{name} has no finite loss value to measure"), name="surface")
     loss = np.where(finite_loss, surface.loss, np.nan)
     lo, hi = float(np.nanmin(loss)), float(np.nanmax(loss))
     norm = surface.grad_norm
@@ -168,7 +169,9 @@ def comparison(
 def vanishing_where_wrong(surface: Surface, threshold: float = VANISHING_THRESHOLD) -> float:
     """Share of the points where the target class is losing at which the gradient has vanished.
 
-    The target is losing where some other class has a logit at least as large.
+    The target is losing where it does not strictly lead, as
+    :func:`lossnotes.leading.losing` defines it: some other class has a logit
+    at least as large (a tie counts as losing).
     A loss whose gradient vanishes there gives an optimiser nothing to follow
     exactly where it most needs to move.
 
@@ -183,10 +186,7 @@ def vanishing_where_wrong(surface: Surface, threshold: float = VANISHING_THRESHO
     float
         In ``[0, 1]``; 0 if the target wins everywhere on the grid.
     """
-    logits = surface.grid.logits()
-    target_logit = logits[..., surface.target]
-    others = np.delete(logits, surface.target, axis=-1).max(axis=-1)
-    losing = others >= target_logit
-    if not losing.any():
+    behind = losing(surface.grid.logits(), surface.target)
+    if not behind.any():
         return 0.0
-    return float((surface.grad_norm[losing] < threshold).mean())
+    return float((surface.grad_norm[behind] < threshold).mean())

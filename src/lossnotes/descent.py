@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .bisection import edge
+from .leading import leader_gap
 from .losses import LOSS_NAMES, loss_and_grad
 from .validation import (
     N_,
@@ -33,7 +35,16 @@ from .validation import (
     check_target,
 )
 
-__all__ = ["ADAM_BETAS", "ADAM_EPS", "MAX_STEPS", "OPTIMIZERS", "Descent", "descend", "leader_gap"]
+__all__ = [
+    "ADAM_BETAS",
+    "ADAM_EPS",
+    "MAX_STEPS",
+    "OPTIMIZERS",
+    "Descent",
+    "adam_second_moment_floor",
+    "descend",
+    "leader_gap",
+]
 
 #: The largest number of updates :func:`descend` accepts. The trajectory keeps
 #: ``steps + 1`` logit vectors, losses and gradient norms, so 10 million updates
@@ -98,21 +109,36 @@ class Descent:
         return float(self.loss[-1])
 
 
-def leader_gap(logits: ArrayLike, target: int) -> np.ndarray:
-    """``z_t - max_{k != t} z_k``: positive exactly where the target strictly leads.
+def adam_second_moment_floor(beta2: float = ADAM_BETAS[1]) -> float:
+    """The largest gradient entry ``g > 0`` whose share of Adam's second moment is 0 in float64.
+
+    Adam adds ``(1 - beta2) * g**2`` to its second-moment estimate (as
+    :func:`descend` computes it). Below this value that product underflows to
+    exactly 0, so the estimate ignores the gradient entry. Found by bisection
+    on float64 values, not from a formula, so it is the threshold of the
+    arithmetic :func:`descend` really performs.
 
     Parameters
     ----------
-    logits : array_like, shape (..., K)
-    target : int
+    beta2 : float
+        Adam's second-moment decay rate, in ``[0, 1)``.
 
     Returns
     -------
-    ndarray, shape (...)
+    float
+
+    Examples
+    --------
+    >>> from lossnotes.descent import adam_second_moment_floor
+    >>> f"{adam_second_moment_floor():.2e}"
+    '4.97e-161'
     """
-    z = np.asarray(logits, dtype=float)
-    others = np.delete(z, target, axis=-1).max(axis=-1)
-    return z[..., target] - others
+    share = 1.0 - check_finite_scalar(beta2, "beta2")
+    if not 0 < share <= 1:
+        raise InputError(N_("beta2 must lie in [0, 1), got {value!r}"), value=beta2)
+
+    floor, _ = edge(lambda g: share * np.square(g) == 0, 0.0, 1.0)
+    return floor
 
 
 def _check_steps(steps: object) -> int:
@@ -225,7 +251,7 @@ def descend(
         logits[n] = z
         losses[n] = value
         norms[n] = np.sqrt(np.square(grad).sum())
-        if recovered_at is None and z[t] > np.delete(z, t).max():
+        if recovered_at is None and leader_gap(z, t) > 0:
             recovered_at = n
             if until_recovered:
                 done = n

@@ -4,9 +4,11 @@ r"""Numbers about the gradients of the experiment's surfaces.
   respect to the fixed logit, in log space. For MSE it is about ``1e-435``,
   far below the smallest float64, so floating point gives exactly 0; the
   function returns its base-10 exponent and sign instead.
+* :func:`gradient_log10` and :func:`gradient_norm_log10`: the exact gradient
+  of 3-class logits in log space, where float64 rounds it to 0.
 * :func:`gradient_norm_bound`: an upper bound on the gradient norm of
   cross-entropy and MSE that holds for *every* logit vector, so neither
-  gradient can explode.
+  gradient can explode; :func:`gradient_norm_supremum`: the least such bound.
 * :func:`vanishing_summary`: where and how much the gradient vanishes.
 
 The bounds. With ``p = softmax(z)``, the one-hot ``y`` and ``a = p - y``,
@@ -17,6 +19,13 @@ The bounds. With ``p = softmax(z)``, the one-hot ``y`` and ``a = p - y``,
   ``J = diag(p) - p p^T``. By Gershgorin's theorem every eigenvalue of ``J`` is
   at most ``max_i 2 p_i (1 - p_i) <= 1/2``, so ``|grad| <= (2/K)(1/2) sqrt(2)
   = sqrt(2)/K``.
+
+Both bounds hold; the MSE one is loose. Its supremum is approached with the
+target's probability ``u`` and one rival's ``1 - u`` (every other class at 0),
+where ``|grad| = (2/K) 2 sqrt(2) u (1 - u)^2``, largest at ``u = 1/3``:
+``16 sqrt(2) / (27 K)``, which is 16/27 of ``sqrt(2)/K``. A numerical
+maximisation over the whole simplex finds no larger value (the tests check
+K = 3, 4 and 10).
 """
 
 from __future__ import annotations
@@ -24,15 +33,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from .bisection import root
 from .grid import FIXED_CLASS
+from .leading import losing
 from .surface import Surface
-from .validation import check_name
+from .validation import N_, InputError, check_name
 
 __all__ = [
     "VanishingSummary",
     "fixed_logit_gradient_log10",
+    "gradient_log10",
     "gradient_norm_bound",
+    "gradient_norm_log10",
+    "gradient_norm_supremum",
     "smallest_subnormal_log10",
     "vanishing_summary",
 ]
@@ -62,8 +77,49 @@ def gradient_norm_bound(loss: str, num_classes: int = 3) -> float:
     """
     check_name(loss, ("cross_entropy", "mse"), "loss")
     if num_classes < 2:
-        raise ValueError(f"num_classes must be at least 2, got {num_classes}")
+        raise InputError(
+            N_("{name} must be at least 2, got {value}"), name="num_classes", value=num_classes
+        )
     return float(np.sqrt(2.0)) if loss == "cross_entropy" else float(np.sqrt(2.0) / num_classes)
+
+
+def gradient_norm_supremum(loss: str, num_classes: int = 3) -> tuple[float, float]:
+    """The least upper bound of the gradient norm of ``loss`` over all logit vectors.
+
+    Parameters
+    ----------
+    loss : {"cross_entropy", "mse"}
+    num_classes : int
+        K, at least 2.
+
+    Returns
+    -------
+    supremum : float
+        ``sqrt(2)`` for cross-entropy; ``16 sqrt(2) / (27 K)`` for MSE.
+    target_probability : float
+        The target's probability ``u`` as the norm approaches the supremum, with
+        one rival holding ``1 - u`` and every other class 0: 0 for
+        cross-entropy; for MSE the root of ``d/du [u (1 - u)^2] = (1 - u)(1 - 3u)``
+        in ``(0, 1)``, found by bisection (1/3).
+
+    Notes
+    -----
+    Neither value is attained by finite logits; each is approached as the
+    other classes' logits fall towards ``-inf``.
+
+    Examples
+    --------
+    >>> from lossnotes.gradient_maps import gradient_norm_supremum
+    >>> [round(x, 5) for x in gradient_norm_supremum("mse", 3)]
+    [0.27935, 0.33333]
+    """
+    check_name(loss, ("cross_entropy", "mse"), "loss")
+    if num_classes < 2:
+        raise ValueError(f"num_classes must be at least 2, got {num_classes}")
+    if loss == "cross_entropy":
+        return float(np.sqrt(2.0)), 0.0
+    u = root(lambda x: (1 - x) * (1 - 3 * x), 0.0, 0.5)
+    return float((2 / num_classes) * 2 * np.sqrt(2.0) * u * (1 - u) ** 2), u
 
 
 def smallest_subnormal_log10() -> float:
@@ -78,15 +134,120 @@ def _log_softmax3(logits: np.ndarray) -> np.ndarray:
     return z - lse[..., np.newaxis]
 
 
-def _log_abs_sum(log_a: np.ndarray, sign_a: np.ndarray, log_b: np.ndarray) -> np.ndarray:
-    """``log|A + B|`` from ``log|A|``, the sign of A, and ``log B`` with ``B > 0``."""
+def _log_abs_sum(
+    log_a: np.ndarray, sign_a: np.ndarray, log_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``log|A + B|`` and the sign of ``A + B`` from ``log|A|``, its sign and ``log B`` (B > 0).
+
+    Where A < 0 the difference ``B - |A|`` is formed in log space; it is exact
+    to rounding unless ``|A|`` and ``B`` agree in their leading digits.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         both = np.logaddexp(log_a, log_b)
-        # |A| > B wherever A < 0 on the grids used here; the difference is formed in log space.
-        gap = np.minimum(log_b - log_a, 0.0)
-        minus = log_a + np.log1p(-np.exp(gap))
-    out = np.where(sign_a > 0, both, minus)
-    return np.where(sign_a == 0, log_b, out)
+        big, small = np.maximum(log_a, log_b), np.minimum(log_a, log_b)
+        minus = big + np.log1p(-np.exp(small - big))
+    negative = sign_a < 0
+    out = np.where(negative, minus, both)
+    out = np.where(sign_a == 0, log_b, out)
+    sign = np.where(negative & (log_a > log_b), -1.0, 1.0)
+    return out, np.where(np.isneginf(out), 0.0, sign)
+
+
+def _check_three_classes(loss: str, target: int, logits: ArrayLike) -> np.ndarray:
+    check_name(loss, ("cross_entropy", "mse"), "loss")
+    z = np.asarray(logits, dtype=np.float64)
+    if z.shape[-1:] != (3,) or target not in (0, 1, 2):
+        raise ValueError("expected 3-class logits of shape (..., 3) and a target 0, 1 or 2")
+    return z
+
+
+def gradient_log10(loss: str, target: int, logits: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    r"""Exact ``log10 |dL/dz_k|`` and the sign of each gradient entry, computed in log space.
+
+    Parameters
+    ----------
+    loss : {"cross_entropy", "mse"}
+    target : {0, 1, 2}
+    logits : array_like, shape (..., 3)
+        Finite logits.
+
+    Returns
+    -------
+    log10_magnitude : ndarray, shape (..., 3)
+        ``-inf`` where the entry is exactly 0.
+    sign : ndarray, shape (..., 3)
+        -1, 0 or +1.
+
+    Notes
+    -----
+    With ``p = softmax(z)`` and, for an entry ``k != t``, ``j`` the third class:
+
+    * CE: ``dL/dz_k = p_k``; ``dL/dz_t = -(p_k + p_j)``;
+    * MSE: ``dL/dz_k = (2/3) p_k (p_j (p_k - p_j) + p_t (2 p_k + p_j))``, whose
+      bracket also equals ``p_j (p_t - p_j) + p_k (2 p_t + p_j)`` (the form used
+      where ``p_k < p_t``), and
+      ``dL/dz_t = -(2/3) p_t (p_k (q + p_k) + p_j (q + p_j))`` with ``q = p_k + p_j``.
+
+    Each is assembled from ``log p_k``, which stays finite (about -1000 for
+    the experiment's fixed class) where ``p_k`` itself underflows to 0, and
+    ``|p_k - p_j| = max(p_k, p_j) (1 - e^{-|z_k - z_j|})`` is formed without
+    cancellation.
+    """
+    z = _check_three_classes(loss, target, logits)
+    logp = _log_softmax3(z)
+    mags, signs = [], []
+    for k in range(3):
+        if k == target:
+            others = [c for c in range(3) if c != target]
+            lk, lj = logp[..., others[0]], logp[..., others[1]]
+            if loss == "cross_entropy":
+                mag = np.logaddexp(lk, lj)
+            else:
+                lq = np.logaddexp(lk, lj)
+                inner = np.logaddexp(lk + np.logaddexp(lq, lk), lj + np.logaddexp(lq, lj))
+                mag = np.log(2 / 3) + logp[..., target] + inner
+            mags.append(mag)
+            signs.append(-np.ones_like(mag))
+            continue
+        if loss == "cross_entropy":
+            mags.append(logp[..., k])
+            signs.append(np.ones_like(logp[..., k]))
+            continue
+        j = 3 - k - target
+        # The bracket equals p_j (p_b - p_j) + p_s (2 p_b + p_j) for {s, b} = {t, k}, with s
+        # the smaller probability of the two: that form keeps the cancelling part small.
+        t_smaller = logp[..., target] <= logp[..., k]
+        l_small = np.where(t_smaller, logp[..., target], logp[..., k])
+        l_big = np.where(t_smaller, logp[..., k], logp[..., target])
+        gap = np.where(t_smaller, z[..., k], z[..., target]) - z[..., j]
+        with np.errstate(divide="ignore"):
+            # |p_b - p_j| = max(p_b, p_j) (1 - e^{-|z_b - z_j|}), with -expm1 for the bracket
+            log_diff = np.maximum(l_big, logp[..., j]) + np.log(-np.expm1(-np.abs(gap)))
+        log_a = logp[..., j] + log_diff
+        log_b = l_small + np.logaddexp(np.log(2.0) + l_big, logp[..., j])
+        inner, sign = _log_abs_sum(log_a, np.sign(gap), log_b)
+        mags.append(np.log(2 / 3) + logp[..., k] + inner)
+        signs.append(sign)
+    return np.stack(mags, axis=-1) / _LN10, np.stack(signs, axis=-1)
+
+
+def gradient_norm_log10(loss: str, target: int, logits: ArrayLike) -> np.ndarray:
+    """Exact ``log10`` of the gradient's Euclidean norm, from :func:`gradient_log10`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lossnotes.gradient_maps import gradient_norm_log10
+    >>> round(float(gradient_norm_log10("mse", 2, np.array([0.0, 0.0, -1000.0]))), 2)
+    -434.51
+    """
+    mags, _ = gradient_log10(loss, target, logits)
+    with np.errstate(divide="ignore"):
+        doubled = 2 * mags * _LN10
+        top = doubled.max(axis=-1)
+        safe = np.where(np.isneginf(top), 0.0, top)
+        total = safe + np.log(np.exp(doubled - safe[..., np.newaxis]).sum(axis=-1))
+    return np.where(np.isneginf(top), -np.inf, total / 2) / _LN10
 
 
 def fixed_logit_gradient_log10(
@@ -130,28 +291,20 @@ def fixed_logit_gradient_log10(
     (-434.6, -1)
     """
     check_name(loss, ("cross_entropy", "mse"), "loss")
-    if fixed_class != 2 or target not in (0, 2) or logits.shape[-1] != 3:
-        raise ValueError("expected 3-class logits (..., 3) with class 2 fixed and target 0 or 2")
-    logp = _log_softmax3(np.asarray(logits))
-    l0, l1, l2 = logp[..., 0], logp[..., 1], logp[..., 2]
-    if loss == "cross_entropy":
-        if target == 0:
-            return l2 / _LN10, np.ones_like(l2)
-        return np.logaddexp(l0, l1) / _LN10, -np.ones_like(l2)
-    p0, p1 = np.exp(l0), np.exp(l1)
-    if target == 2:
-        q = p0 + p1
-        inner = np.log(p0 * (q + p0) + p1 * (q + p1))
-        return (np.log(2 / 3) + l2 + inner) / _LN10, -np.ones_like(l2)
-    # p0 - p1 = p1 * expm1(z0 - z1): no cancellation.
-    z = np.asarray(logits, dtype=np.float64)
-    diff = p1 * np.expm1(z[..., 0] - z[..., 1])
-    sign_a = np.sign(diff)
-    with np.errstate(divide="ignore"):
-        log_a = np.log(p1) + np.log(np.abs(diff))
-    log_b = l2 + np.log(2 * p0 + p1)
-    log_inner = _log_abs_sum(log_a, sign_a, log_b)
-    return (np.log(2 / 3) + l2 + log_inner) / _LN10, np.where(sign_a == 0, 1.0, sign_a)
+    if fixed_class != 2 or target not in (0, 2) or np.shape(logits)[-1:] != (3,):
+        raise InputError(
+            N_(
+                "{name} must be 3-class logits (..., 3) with class 2 fixed and target 0 or 2; "
+                "got {k} classes, fixed class {fixed}, target {target}"
+            ),
+            name="logits",
+            k=np.shape(logits)[-1] if np.ndim(logits) else 0,
+            fixed=fixed_class,
+            target=target,
+        )
+    mags, signs = gradient_log10(loss, target, logits)
+    sign = signs[..., 2]
+    return mags[..., 2], np.where(sign == 0, 1.0, sign)
 
 
 @dataclass(frozen=True)
@@ -164,8 +317,9 @@ class VanishingSummary:
     share : float
         Share of all grid points with norm below ``threshold``.
     share_losing : float
-        Share of the points where the target is losing (another class's logit
-        is at least as large) with norm below ``threshold``.
+        Share of the points where the target is losing (it does not strictly
+        lead; a tie counts as losing, see :mod:`lossnotes.leading`) with norm
+        below ``threshold``.
     min_norm_losing : float
         Smallest norm where the target is losing.
     min_norm_losing_at : tuple of float
@@ -183,15 +337,13 @@ def vanishing_summary(surface: Surface, threshold: float = 1e-6) -> VanishingSum
     """Measure where ``surface``'s gradient norm falls below ``threshold``."""
     logits = surface.grid.logits()
     norm = surface.grad_norm
-    target_logit = logits[..., surface.target]
-    others = np.delete(logits, surface.target, axis=-1).max(axis=-1)
-    losing = others >= target_logit
-    masked = np.where(losing, norm, np.inf)
+    behind = losing(logits, surface.target)
+    masked = np.where(behind, norm, np.inf)
     i, j = np.unravel_index(int(np.argmin(masked)), masked.shape)
     return VanishingSummary(
         threshold=float(threshold),
         share=float((norm < threshold).mean()),
-        share_losing=float((norm[losing] < threshold).mean()) if losing.any() else 0.0,
+        share_losing=float((norm[behind] < threshold).mean()) if behind.any() else 0.0,
         min_norm_losing=float(masked[i, j]),
         min_norm_losing_at=(float(logits[i, j, 0]), float(logits[i, j, 1])),
     )

@@ -74,7 +74,7 @@ class Grid:
         with the class axis last), which is the layout the loss engine reads
         fastest; the values and indexing are those of any (n, n, 3) array.
         """
-        axis = self.axis.astype(dtype)
+        axis: np.ndarray = self.axis.astype(dtype)
         z0, z1 = np.meshgrid(axis, axis, indexing="xy")
         z2 = np.full_like(z0, self.fixed_logit)
         return np.moveaxis(np.stack([z0, z1, z2], axis=0), 0, -1)

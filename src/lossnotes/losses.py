@@ -9,29 +9,41 @@ target ``y`` of class ``t``:
 * MSE on logits ``= (1/K) * sum_k (z_k - y_k)**2``: the square loss on the raw
   outputs, with no softmax.
 
-Gradients are with respect to every one of the K logits. Each formula is
-arranged so that no two nearly equal numbers are ever subtracted: ``1 - p_t``
-is the sum of the other probabilities, and differences of close probabilities
-are ``expm1`` of logit differences. The one cancellation left, near the
-genuine sign change of a non-target MSE gradient entry, is detected and the
-few samples it affects are recomputed exactly (see :func:`mse_grad`).
+Gradients are with respect to every one of the K logits. Every loss and
+gradient of the softmax is built on one pass of :mod:`lossnotes.softmax`: the
+exponentials ``e_k = exp(z_k - m)`` of the logits shifted by their maximum
+``m``, and the normaliser ``T = 1 + rest``. Each formula is arranged so that no
+two nearly equal numbers are ever subtracted: ``1 - p_t`` is ``r / T`` with
+``r`` the sum of the other exponentials, and differences of close exponentials
+are ``expm1`` of logit differences. The one cancellation left, near the genuine
+sign change of a non-target MSE gradient entry, is detected and the few samples
+it affects are recomputed exactly (see :func:`mse_grad`).
 
-float32 input is computed in float32; integer input in float64. No numpy
-floating-point warning is ever emitted.
+Accuracy: Blanchard, Higham and Higham (2021) show that the shift by the
+maximum costs no accuracy; what is left is the rounding of each shifted logit
+before it is exponentiated, a relative error of at most ``|z_k - m| * eps / 2``
+in ``e_k``, below 1e-13 in float64 wherever ``e_k`` is a normal number. The
+rest is sums of terms of one sign, products and quotients: every loss and
+gradient entry is within a relative 1e-12 of its exact value in float64
+wherever that is a normal number (2e-5 in float32, times the condition number
+of the bracket for a non-target MSE gradient entry). Each sample is computed on
+its own, so its numbers do not depend on the batch it is in. float32 input is
+computed in float32, integer input in float64; no numpy floating-point warning
+is ever emitted.
+
+Reference: P. Blanchard, D. J. Higham and N. J. Higham, "Accurately computing
+the log-sum-exp and softmax functions", IMA J. Numer. Anal. 41(4), 2311-2330,
+2021, https://doi.org/10.1093/imanum/draa038.
 """
 
 from __future__ import annotations
 
 import decimal
-import math
-import numbers
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .softmax import SoftmaxPass, softmax_pass
 from .validation import check_logits, check_name, check_target
 
 __all__ = [
@@ -48,225 +60,163 @@ __all__ = [
 #: The names :func:`loss_and_grad` accepts.
 LOSS_NAMES: tuple[str, ...] = ("cross_entropy", "mse", "mse_logits")
 
-
-# ------------------------------------------------------------------- the engine
-#
-# Every loss is evaluated on class planes: for each class, the contiguous vector
-# of its logits over a chunk of samples, the target class first. A reduction over
-# the K classes is then K - 1 element-wise operations between planes, and the
-# working set of a chunk stays in the processor's cache. Chunks are shared out
-# between threads (numpy releases the GIL inside its loops).
-#
-# Shift. The exponentials are taken relative to the target's own logit,
-# e_k = exp(z_k - z_t), so e_t = 1 needs no exponential and the normaliser is
-# T = 1 + r with r = sum_{k != t} e_k: the cross-entropy is log1p(r) whatever
-# the target's rank, a single correctly rounded function of a sum of positive
-# terms. This needs r <= the dtype's fast limit (T**3 must not overflow).
-# A chunk beyond it (some logit far above the target's, as in the note's bad
-# start, a -inf target logit, or invalid input) is shifted by the logits of the
-# first class that is never below the target, if no logit exceeds those by more
-# than the limit, and otherwise by the maximum (per sample). Either shift c has
-# z_t <= c and one exponential equal to 1, and the cross-entropy is
-# log1p(r + e_t - 1) - (z_t - c), a sum of two non-negative terms.
-#
-# Underflow. np.exp takes a slow path for every result that underflows (seven
-# times the cost of a normal one, fifty for a subnormal one), and a class held
-# far below the others is all underflow: a plane of exponents that all round to
-# 0 is filled with zeros instead.
-#
-# Rounding. exp(z_k - c) carries the rounding of the difference z_k - c, a
-# relative error of at most |z_k - c| * eps / 2: wherever it matters the
-# exponential is a normal number, so |z_k - c| < 745 and that is below 1e-13 in
-# float64. Everything else is sums of terms of one sign, products and quotients,
-# except the bracket of the MSE gradient of a non-target class (see mse_grad).
-
-#: Samples per chunk: large enough that numpy's per-call cost is small next to the
-#: work (half a megabyte a plane), small enough that a chunk's planes stay near
-#: the core. On a 2-core machine, 65536 measured 20 % faster than 32768 on the
-#: 1000 x 1000 benchmark, and 131072 no faster.
-_CHUNK = 65536
-#: Below this |z_j - z_k|, e_j - e_k is computed through expm1; above it
-#: e_small <= e_big / 2 and the plain difference is exact to a few ulp.
+#: Below this ``|z_j - z_k|``, ``e_j - e_k`` is computed through ``expm1``; above
+#: it the smaller exponential is at most half the larger, and the plain
+#: difference is exact to a few ulp.
 _EXPM1_BELOW = 0.7
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
+#: A non-target MSE bracket whose terms' sizes add up to more than this many
+#: times its value loses more than 1e-12 of relative accuracy in float64: the
+#: sample is recomputed exactly.
+_ILL_CONDITIONED = 1e3
+_SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)
 
 
-def _threads() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
+# ----------------------------------------------------------- target first
+#
+# The softmax pass returns arrays with the class axis first, shape (K, n).
+# The formulas below take them as lists of class planes with each sample's
+# target first: plane 0 is the target, planes 1 .. K-1 the other classes. A
+# sum over the classes is then K - 1 element-wise additions of planes.
 
 
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="lossnotes")
-        return _POOL
+def _class_order(target: np.ndarray, k: int) -> np.ndarray:
+    """``order[j]``: the class plane ``j`` holds, target first (shape (K, 1) or (K, n)).
 
-
-def _forget_pool() -> None:
-    """In a forked child the pool's threads do not exist: start a new pool when needed."""
-    global _POOL, _POOL_LOCK
-    _POOL = None
-    _POOL_LOCK = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pool)
-
-
-def _gap_limit(dtype: np.dtype, k: int) -> float:
-    """Largest logit gap above the target evaluated with the target shift.
-
-    There ``r <= (K - 1) * exp(gap)`` stays below ``2**(maxexp / 3 - 6)``, so
-    ``(1 + r)**3`` is far from overflow and ``(2/K) / (1 + r)**3`` far from underflow.
+    The shape is (K, 1) when the whole batch has one target.
     """
-    return (np.finfo(dtype).maxexp // 3 - 6) * math.log(2) - math.log(k - 1)
+    if (target == target[0]).all():
+        target = target[:1]
+    rank = np.arange(k)[:, np.newaxis] - 1
+    order = rank + (rank >= target)  # 0 .. K-1 without the target, in increasing order
+    order[0] = target
+    return order
 
 
-def _underflow_below(dtype: np.dtype) -> float:
-    """Arguments below which ``exp`` rounds to 0 in ``dtype`` (with a margin of 0.01)."""
-    return math.log(float(np.finfo(dtype).smallest_subnormal)) - math.log(2) - 0.01
+def _target_first(planes: np.ndarray, order: np.ndarray) -> list[np.ndarray]:
+    """The class planes (K, n) reordered by :func:`_class_order`: views for one target."""
+    if order.shape[1] == 1:
+        return [planes[j] for j in order[:, 0]]
+    return list(np.take_along_axis(planes, order, axis=0))
 
 
-def _exp_in_place(x: np.ndarray, top: float, below: float) -> np.ndarray:
-    """``exp(x)`` written into ``x``, given ``top = x.max()``; returns ``x``.
+def _class_sum(planes: list[np.ndarray]) -> np.ndarray:
+    """Sum of the planes, one after the other (a new array).
 
-    Where every argument is below ``below`` every result is 0, and the plane is
-    filled with zeros: ``np.exp`` takes a slow path for each result that
-    underflows (about seven times the cost of a normal one), and a class held
-    far below the others, as in the note's experiment, is all underflow.
+    An explicit loop fixes the order of the additions, so a sample's sum does
+    not depend on how many samples sit beside it.
     """
-    if top < below:  # False for nan: the exponential then propagates it
-        x.fill(0.0)
-        return x
-    return np.exp(x, out=x)
+    total = planes[0].copy()
+    for plane in planes[1:]:
+        total += plane
+    return total
 
 
-def _exp_difference(z: list, e: list, j: int, k: int) -> np.ndarray:
+def _exp_difference(z: list[np.ndarray], e: list[np.ndarray], j: int, k: int) -> np.ndarray:
     """``e_j - e_k`` to full relative accuracy (a new array).
 
     The plain difference is exact to a few ulp unless the two logits are within
-    ``_EXPM1_BELOW`` of each other; there it is ``+-max(e_j, e_k) * -expm1(-|z_j - z_k|)``.
+    ``_EXPM1_BELOW`` of each other; there it is ``e_k * expm1(z_j - z_k)``.
     """
     diff = e[j] - e[k]
-    gap = z[j] - z[k]  # nan only where both are -inf, and then diff = 0 - 0 already
-    near = np.abs(gap) < _EXPM1_BELOW
-    if near.any():
-        idx = np.flatnonzero(near)
-        g = gap[idx]
-        big = np.maximum(e[j][idx], e[k][idx])
-        diff[idx] = np.copysign(big * -np.expm1(-np.abs(g)), g)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gap = z[j] - z[k]  # inf or nan only for huge or -inf logits, never near 0
+        near = np.flatnonzero(np.abs(gap) < _EXPM1_BELOW)
+    if near.size:
+        diff[near] = e[k][near] * np.expm1(gap[near])
     return diff
 
 
-def _finish(name: str, z: list, e: list, r: np.ndarray, loss: np.ndarray, grad: list) -> None:
-    """Gradient (and the MSE) from the exponentials of one shift, written into ``grad``, ``loss``.
+# ------------------------------------------------------------ cross-entropy
 
-    ``z`` and ``e`` are lists of class planes, target first; ``e[0]`` is the
-    scalar 1 for the target shift, else a plane. ``r`` is ``sum(e[1:])``. The
-    cross-entropy itself is written into ``loss`` by the caller.
+
+def _cross_entropy(sp: SoftmaxPass, order: np.ndarray, grad: list[np.ndarray]) -> np.ndarray:
+    """Cross-entropy from one softmax pass; its gradient is written into ``grad``.
+
+    ``-log p_t = log1p(rest) - (z_t - m)``: two non-negative terms, so nothing
+    cancels, and a target that wins by a wide margin keeps the digits of
+    ``log1p`` (``z_t - m = 0`` there). The gradient is ``p_k - y_k``:
+    ``e_k / T``, and ``-r / T`` for the target, with ``r`` the sum of the
+    other exponentials (``1 - p_t`` as a sum of terms of one sign, which keeps
+    its digits when it is tiny).
     """
-    target_shift = isinstance(e[0], float)
-    k = len(z)
-    e0 = e[0]
-    total = r + e0
-    if name == "cross_entropy":  # the loss is already in ``loss``
-        np.divide(r, total, out=grad[0])
-        np.negative(grad[0], out=grad[0])
-        for j in range(1, k):
-            np.divide(e[j], total, out=grad[j])
-        return
-    # mse. With p = e / T, q = 1 - p_t = r / T and a = p - y:
-    #   K * MSE = q**2 + sum_{k!=t} p_k**2 = N / T**2,  N = r**2 + sum_{k!=t} e_k**2,
-    #   dMSE/dz_t = -(2/K) e_t N / T**3                       (all terms of one sign),
-    #   dMSE/dz_j =  (2/K) e_j B_j / T**3,
-    #   B_j = e_t (e_j + r) + sum_{k not in {t, j}} e_k (e_j - e_k).
-    square = np.multiply(total, total)
-    if k == 3:  # N = 2 (r**2 - e_1 e_2): three operations instead of five
-        n_sum = np.multiply(r, r)
-        n_sum -= e[1] * e[2]
-        np.divide(n_sum, square, out=loss)
-        loss *= 2.0 / k
-    else:
-        n_sum = np.multiply(r, r)
-        for j in range(1, k):
-            n_sum += e[j] * e[j]
-        np.divide(n_sum, square, out=loss)
-        loss *= 1.0 / k
-    weight = np.divide(2.0 / k, np.multiply(square, total, out=square), out=square)  # (2/K)/T**3
-    np.multiply(n_sum, weight, out=grad[0])
-    if k == 3:
-        grad[0] *= -2.0
-    else:
-        np.negative(grad[0], out=grad[0])
-    if not target_shift:
-        grad[0] *= e0
-        grad[0] += 0.0  # -0.0 -> 0.0 where the target's probability underflows
-    diffs = {(a, b): _exp_difference(z, e, a, b) for a in range(1, k) for b in range(a + 1, k)}
-    # With three or more classes a non-target bracket mixes signs, and near a sign change
-    # of the gradient entry it cancels. In float64 such entries are found (the sum of the
-    # terms' sizes exceeds the bracket by _ILL_CONDITIONED) and recomputed exactly.
-    watch = k >= 3 and grad[0].dtype == np.float64
-    suspects: set[int] = set()
+    e = _target_first(sp.exp, order)
+    loss = np.log1p(sp.rest)
+    loss -= _target_first(sp.shifted, order)[0]
+    np.divide(_class_sum(e[1:]), sp.total, out=grad[0])
+    np.negative(grad[0], out=grad[0])
+    for j in range(1, len(e)):
+        np.divide(e[j], sp.total, out=grad[j])
+    return loss
+
+
+# ---------------------------------------------------------------------- MSE
+
+
+def _mse_bracket(
+    e: list[np.ndarray], r: np.ndarray, diffs: dict, j: int, bracket: np.ndarray, size: np.ndarray
+) -> None:
+    """The bracket ``B_j`` of a non-target MSE gradient entry, and its terms' sizes.
+
+    ``B_j = e_t (e_j + r) + sum_{k not in {t, j}} e_k (e_j - e_k)``, with the
+    differences ``diffs[j, k] = e_j - e_k`` for ``j < k``; written into
+    ``bracket`` and ``size``.
+    """
+    np.add(e[j], r, out=bracket)
+    bracket *= e[0]  # the positive part, e_t (e_j + r)
+    size[...] = bracket
+    for k in range(1, len(e)):
+        if k != j:
+            term = np.multiply(e[k], diffs[min(j, k), max(j, k)])
+            if j < k:
+                bracket += term
+            else:
+                bracket -= term
+            size += np.abs(term, out=term)
+
+
+def _regrouped_brackets(
+    z: list[np.ndarray], e: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Every non-target bracket, grouped as ``2 e_t e_j + sum_k e_k (e_t + e_j - e_k)``.
+
+    The grouping of :func:`_mse_bracket` cancels where the target ties with a
+    class ``k`` far above ``j`` (``e_t e_k`` against ``e_k**2``), although the
+    bracket does not change sign there. Here ``e_t + e_j - e_k`` is the smaller
+    of ``e_t, e_j`` plus the difference of the larger and ``e_k``: two terms of
+    one sign unless ``e_k`` exceeds both, and then its rounding error is a few
+    ulp of ``2 e_t e_j``, so the terms' sizes still measure the accuracy. Used
+    on the few samples the first grouping flags; returns the brackets and
+    their terms' sizes for planes 1 .. K-1.
+    """
+    k = len(e)
+    diffs = {(i, j): _exp_difference(z, e, i, j) for i in range(k) for j in range(i + 1, k)}
+
+    def diff(i: int, j: int) -> np.ndarray:
+        return diffs[i, j] if i < j else -diffs[j, i]
+
+    brackets, sizes = [], []
     for j in range(1, k):
-        positive = np.add(e[j], r)  # P_j = e_t (e_j + r), the bracket's positive part
-        if not target_shift:
-            positive *= e0
-        if k == 3:  # one signed term: B_1 = P_1 + e_2 D, B_2 = P_2 - e_1 D, D = e_1 - e_2
-            term = np.multiply(e[3 - j], diffs[(1, 2)])
-            bracket = (np.add if j == 1 else np.subtract)(positive, term, out=term)
-        else:
-            bracket = positive.copy()
-            spread = positive.copy() if watch else None
-            for m in range(1, k):
-                if m != j:
-                    term = e[m] * diffs[(j, m)] if j < m else e[m] * diffs[(m, j)]
-                    if j < m:
-                        bracket += term
-                    else:
-                        bracket -= term
-                    if watch:
-                        spread += np.abs(term, out=term)
-        np.multiply(bracket, e[j], out=grad[j])
-        grad[j] *= weight
-        if not watch:
-            continue
-        np.abs(bracket, out=bracket)
-        if k == 3:
-            # The sizes add up to P + |s| for the one term s; where s < 0 that is 2P - B,
-            # so kappa > _ILL_CONDITIONED implies (_ILL_CONDITIONED - 1) |B| < 2P, and
-            # then the sizes are below 2.01 P.
-            bracket *= 0.5 * (_ILL_CONDITIONED - 1)
-            flagged = np.less(bracket, positive)
-            spread = positive
-            size = 2.01
-        else:
-            bracket *= _ILL_CONDITIONED
-            flagged = np.greater(spread, bracket)
-            size = 1.0
-        if flagged.any():  # keep those whose exact value may be a normal number
-            ill = np.flatnonzero(flagged)
-            bound = size * spread[ill] * e[j][ill] * weight[ill]  # >= |exact gradient entry|
-            suspects.update(ill[bound >= _SMALLEST_NORMAL].tolist())
-    for i in sorted(suspects):
-        exact = _exact_mse_grad([float(plane[i]) for plane in z])
-        for j, value in enumerate(exact):
-            grad[j][i] = value
-
-
-#: A non-target MSE bracket whose terms' sizes add up to more than this many times its
-#: value loses more than 1e-12 of relative accuracy in float64: it is recomputed exactly.
-_ILL_CONDITIONED = 1e3
-_SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)
+        bracket = 2 * e[0] * e[j]
+        size = bracket.copy()
+        for m in range(1, k):
+            if m != j:
+                term = e[m] * np.where(e[0] >= e[j], e[j] + diff(0, m), e[0] + diff(j, m))
+                bracket += term
+                size += np.abs(term)
+        brackets.append(bracket)
+        sizes.append(size)
+    return brackets, sizes
 
 
 def _exact_mse_grad(logits: list[float]) -> list[float]:
     """The MSE gradient of one sample (target first), correctly rounded to float64.
 
-    Evaluated in decimal arithmetic from the exact binary values of the logits, with
-    enough digits that the cancellation of a bracket near its sign change costs nothing:
-    50 digits, or 400 if more than 30 of them cancel.
+    Evaluated in decimal arithmetic from the exact binary values of the logits,
+    with ``p_t - 1`` written as minus the other probabilities, and with enough
+    digits that the cancellation of a bracket near its sign change costs
+    nothing: 50 digits, or 400 if more than 30 of them cancel. Every term is at
+    most 1 in size, so at 400 digits the absolute error is far below the
+    smallest normal float64.
     """
     k = len(logits)
     for digits in (50, 400):
@@ -276,192 +226,79 @@ def _exact_mse_grad(logits: list[float]) -> list[float]:
             d = [decimal.Decimal(x) for x in logits]
             top = max(d)
             e = [(x - top).exp() for x in d]
-            total = sum(e)
+            zero = decimal.Decimal(0)
+            total = sum(e, zero)
             p = [x / total for x in e]
-            a = [p[0] - 1, *p[1:]]
-            c = sum(ai * pi for ai, pi in zip(a, p, strict=True))
+            a = [-sum(p[1:], zero), *p[1:]]
+            c = sum((ai * pi for ai, pi in zip(a, p, strict=True)), zero)
             brackets = [ai - c for ai in a]
             size = max(abs(ai) + abs(c) for ai in a)
-            if all(b == 0 or abs(b) * 10**30 > size for b in brackets) or digits == 400:
+            if digits == 400 or all(b == 0 or abs(b) * 10**30 > size for b in brackets):
                 return [float(2 * pi * b / k) for pi, b in zip(p, brackets, strict=True)]
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _evaluate_shifted(
-    name: str, z: list, e: list, t_shift: np.ndarray, loss: np.ndarray, grad: list
-) -> bool:
-    """Finish a chunk from exponentials relative to ``c >= z_t`` (``t_shift = z_t - c``).
+def _mse(sp: SoftmaxPass, order: np.ndarray, grad: list[np.ndarray]) -> np.ndarray:
+    """MSE from one softmax pass; its gradient is written into ``grad``.
 
-    Some class has ``e = 1``. The cross-entropy is -log p_t = log1p(r + (e_t - 1))
-    - (z_t - c): if that class is the target, e_t - 1 = 0 and this is log1p(r)
-    exactly; otherwise r >= 1, the loss is at least log(2) and the absolute
-    rounding of r + (e_t - 1) is harmless. Both terms are non-negative: nothing
-    cancels. Return False if a sample is invalid (nan, +inf or an all -inf sample).
+    With ``r`` the sum of the non-target exponentials and ``T = e_t + r``:
+
+    * ``K * MSE = N / T**2`` with ``N = r**2 + sum_{k != t} e_k**2``;
+    * ``dMSE/dz_t = -(2/K) e_t N / T**3``, all terms of one sign;
+    * ``dMSE/dz_j = (2/K) e_j B_j / T**3`` (see :func:`_mse_bracket`).
+
+    In float64, a bracket that cancels (its terms' sizes add up to more than
+    ``_ILL_CONDITIONED`` times its value) where the entry may be a normal
+    number is computed again, grouped otherwise (:func:`_regrouped_brackets`),
+    and, if it still cancels, the sample is recomputed exactly.
     """
-    r = e[1].copy()
-    for plane in e[2:]:
-        r += plane
-    if np.isnan(r.sum()):
-        return False
-    if name == "cross_entropy":
-        np.subtract(e[0], 1.0, out=loss)
-        loss += r
-        np.log1p(loss, out=loss)
-        loss -= t_shift
-    _finish(name, z, e, r, loss, grad)
-    return True
+    z, e = _target_first(sp.z, order), _target_first(sp.exp, order)
+    k = len(e)
+    r = _class_sum(e[1:])
+    n_sum = r * r
+    for plane in e[1:]:
+        n_sum += plane * plane
+    weight = sp.total * sp.total
+    loss = n_sum / weight
+    loss /= k
+    weight *= sp.total
+    np.divide(2.0 / k, weight, out=weight)  # (2/K) / T**3
+    np.multiply(e[0], n_sum, out=grad[0])
+    np.subtract(0.0, grad[0], out=grad[0])  # 0 - x: +0.0 where e_t is 0, not -0.0
+    grad[0] *= weight
+    diffs = {(i, j): _exp_difference(z, e, i, j) for i in range(1, k) for j in range(i + 1, k)}
+    bracket, size, flags = np.empty_like(r), np.empty_like(r), np.empty(r.shape, dtype=bool)
+    suspects = np.zeros(r.shape, dtype=bool)
+    for j in range(1, k):
+        _mse_bracket(e, r, diffs, j, bracket, size)
+        np.multiply(e[j], bracket, out=grad[j])
+        grad[j] *= weight
+        np.abs(bracket, out=bracket)
+        bracket *= _ILL_CONDITIONED
+        suspects |= np.less(bracket, size, out=flags)
+    if grad[0].dtype != np.float64:  # float32 keeps the first grouping's bound
+        return loss
+    ill = np.flatnonzero(suspects)
+    z_ill, e_ill, w_ill = [p[ill] for p in z], [p[ill] for p in e], weight[ill]
+    exact = np.zeros(ill.shape, dtype=bool)
+    for j, (b, s) in enumerate(zip(*_regrouped_brackets(z_ill, e_ill), strict=True), start=1):
+        grad[j][ill] = e_ill[j] * b * w_ill
+        exact |= (s > _ILL_CONDITIONED * np.abs(b)) & (s * e_ill[j] * w_ill >= _SMALLEST_NORMAL)
+    for i in ill[exact]:
+        for j, value in enumerate(_exact_mse_grad([float(plane[i]) for plane in z])):
+            grad[j][i] = value
+    return loss
 
 
-def _max_shift(name: str, z: list, loss: np.ndarray, grad: list) -> bool:
-    """Evaluate with the shift by the maximum; return False if a sample is invalid."""
-    peak = np.maximum(z[0], z[1])
-    for plane in z[2:]:
-        np.maximum(peak, plane, out=peak)
-    below = _underflow_below(peak.dtype)
-    t_shift = np.subtract(z[0], peak)
-    e = [t_shift.copy()] + [np.subtract(plane, peak) for plane in z[1:]]
-    for plane in e:
-        _exp_in_place(plane, plane.max(), below)
-    return _evaluate_shifted(name, z, e, t_shift, loss, grad)
+# ------------------------------------------------------------ MSE on logits
 
 
-def _class_shift(
-    name: str, z: list, c: int, buffers: list, loss: np.ndarray, grad: list, gap_limit: float
-) -> bool:
-    """Evaluate with the shift by the logits of class ``c`` (not the target), if it fits.
-
-    It fits a chunk where no logit exceeds ``z_c`` by more than ``gap_limit``, no
-    ``z_c`` is ``+inf`` and no target logit exceeds ``z_c`` (which the
-    cross-entropy needs, so that nothing cancels; the MSE follows the same
-    choice). Then ``e_c = 1`` needs no exponential, and a class far below the
-    others (all underflow) costs no exponential either: this is the note's bad
-    start with the target held at -1000. Return False, with nothing written to
-    ``loss`` or ``grad``, where it does not fit. ``buffers`` are K - 1 planes to
-    reuse.
-    """
-    if z[c].max() == np.inf:
-        return False
-    below = _underflow_below(z[0].dtype)
-    t_shift = np.subtract(z[0], z[c], out=buffers[0])
-    t_top = t_shift.max()
-    if not t_top <= 0.0:  # also for nan
-        return False
-    e = [t_shift.copy() if name == "cross_entropy" else t_shift]
-    others = iter(buffers[1:])
-    for k in range(1, len(z)):
-        if k == c:
-            e.append(np.ones_like(t_shift))
-            continue
-        gap = np.subtract(z[k], z[c], out=next(others))
-        top = gap.max()
-        if not top <= gap_limit:
-            return False
-        e.append(_exp_in_place(gap, top, below))
-    _exp_in_place(e[0], t_top, below)
-    return _evaluate_shifted(name, z, e, t_shift, loss, grad)
-
-
-def _kernel(name: str, z: list, loss: np.ndarray, grad: list, gap_limit: float) -> bool:
-    """Evaluate one chunk of class planes (target first); return False on invalid input.
-
-    The whole chunk takes the target shift if no logit exceeds the target's by
-    more than ``gap_limit``; otherwise the shift by the first class whose logit
-    is never below the target's, if that fits (see :func:`_class_shift`), and
-    the shift by the maximum otherwise.
-    """
-    if z[0].max() == np.inf:  # a +inf target logit would pass the target shift
-        return False
-    gaps = [np.subtract(plane, z[0]) for plane in z[1:]]
-    tops = [gap.max() for gap in gaps]
-    if all(top <= gap_limit for top in tops):  # False for nan input
-        below = _underflow_below(gaps[0].dtype)
-        e = [1.0] + [_exp_in_place(gap, top, below) for gap, top in zip(gaps, tops, strict=True)]
-        r = e[1] if len(z) == 2 else np.add(e[1], e[2])
-        for plane in e[3:]:
-            r += plane
-        if name == "cross_entropy":
-            np.log1p(r, out=loss)
-        _finish(name, z, e, r, loss, grad)
-        return True
-    if not any(math.isnan(top) for top in tops):
-        # The first class (in index order) that is never below the target: a rule that
-        # picks the same class for a sample alone and in a batch wherever it can.
-        for c, gap in enumerate(gaps, start=1):
-            if gap.min() >= 0.0:
-                if _class_shift(name, z, c, gaps, loss, grad, gap_limit):
-                    return True
-                break
-    return _max_shift(name, z, loss, grad)
-
-
-def _evaluate(name: str, logits: np.ndarray, target: int | np.ndarray):
-    """Loss (shape ``batch``) and gradient (shape ``batch + (K,)``) of a softmax loss.
-
-    ``logits`` has passed the type and shape checks of ``check_logits`` (not
-    the value checks: invalid values are detected on the way and reported by a
-    full ``check_logits`` pass); ``target`` is an int or an intp array of the
-    batch shape.
-    """
-    batch, k = logits.shape[:-1], logits.shape[-1]
-    n = math.prod(batch)
-    dtype = logits.dtype
-    planes = logits.reshape(n, k).T  # (K, n): a view; contiguous rows if planar in memory
-    if not isinstance(target, numbers.Integral):
-        t_flat = target.reshape(n)
-        if n and (t_flat == t_flat[0]).all():
-            target = int(t_flat[0])
-    if isinstance(target, numbers.Integral):
-        order = [target, *(j for j in range(k) if j != target)]
-        perm = None
-    else:  # per-sample targets: copy the planes in target-first order
-        perm = np.arange(k, dtype=np.intp)[:, np.newaxis] - 1
-        perm = perm + (perm >= t_flat)
-        perm[0] = t_flat
-        planes = np.take_along_axis(planes, perm, axis=0)
-        order = list(range(k))
-    planar = all(planes[j].flags.c_contiguous for j in range(k))
-    loss = np.empty(n, dtype=dtype)
-    grad = np.empty((k, n), dtype=dtype)
-    limit = _gap_limit(dtype, k)
-
-    def run(start: int, stop: int) -> bool:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            if planar:
-                z = [planes[j, start:stop] for j in order]
-            else:
-                block = np.ascontiguousarray(planes[:, start:stop])
-                z = [block[j] for j in order]
-            return _kernel(name, z, loss[start:stop], [grad[j, start:stop] for j in order], limit)
-
-    bounds = [(a, min(a + _CHUNK, n)) for a in range(0, n, _CHUNK)]
-    if len(bounds) > 2 and _threads() > 1:
-        valid = all(_pool().map(lambda ab: run(*ab), bounds))
-    else:
-        valid = all(run(a, b) for a, b in bounds)
-    if not valid:
-        check_logits(logits)  # raises with the parameter, the index and what is allowed
-        raise ValueError("logits hold a value that is not allowed")  # pragma: no cover
-    if perm is not None:
-        out = np.empty_like(grad)
-        np.put_along_axis(out, perm, grad, axis=0)
-        grad = out
-    return loss.reshape(batch), grad.T.reshape(*batch, k)
-
-
-def _prepare(logits: ArrayLike, target: ArrayLike) -> tuple[np.ndarray, int | np.ndarray]:
-    z = check_logits(logits, check_values=False)
-    return z, check_target(target, z)
-
-
-# ---------------------------------------------------------------- MSE on logits
-
-
-def _mse_logits(z: np.ndarray, t) -> tuple[np.ndarray, np.ndarray]:
+def _mse_logits(z: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Loss and gradient of the square loss on the raw logits (validated ``z``)."""
     batch, k = z.shape[:-1], z.shape[-1]
     residual = np.array(z, copy=True).reshape(-1, k)
     rows = np.arange(residual.shape[0])
-    residual[rows, np.broadcast_to(t, batch).reshape(-1)] -= 1
+    residual[rows, target.reshape(-1)] -= 1
     grad = residual * (2.0 / k)
     with np.errstate(over="ignore"):
         loss = np.square(residual).sum(axis=-1) / k
@@ -474,6 +311,9 @@ def _mse_logits(z: np.ndarray, t) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(over="ignore"):
             loss[big] = scale * (scale * mean)
     return loss.reshape(batch), grad.reshape(*batch, k)
+
+
+# ---------------------------------------------------------------- public API
 
 
 def loss_and_grad(name: str, logits: ArrayLike, target: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -496,8 +336,8 @@ def loss_and_grad(name: str, logits: ArrayLike, target: ArrayLike) -> tuple[np.n
     loss : ndarray, shape (...)
         The loss of each sample, in the computing dtype.
     grad : ndarray, shape (..., K)
-        Its gradient with respect to every logit. For large batches the array
-        is a view of class-planar memory (``grad[..., k]`` is contiguous).
+        Its gradient with respect to every logit, a view of class-planar
+        memory (``grad[..., k]`` is contiguous).
 
     Raises
     ------
@@ -513,13 +353,10 @@ def loss_and_grad(name: str, logits: ArrayLike, target: ArrayLike) -> tuple[np.n
 
     Notes
     -----
-    The samples are processed in chunks of class planes, in parallel threads
-    for large batches, each chunk with one of two shifts: by the target's logit
-    (no exponential for the target, the cross-entropy as ``log1p`` of a sum of
-    positive terms), or, where some logit exceeds the target's by hundreds, by
-    the maximum. The numbers do not depend on the thread count; they can
-    differ in the last bits between a sample evaluated alone and in a batch
-    (the chunk's shift), both within the bounds each function documents.
+    Both softmax losses start from one pass of :mod:`lossnotes.softmax`: the
+    logits shifted by their maximum, their exponentials and the normaliser.
+    Every sample is computed on its own, so a sample gives the same numbers
+    alone and in any batch.
 
     Examples
     --------
@@ -534,11 +371,19 @@ def loss_and_grad(name: str, logits: ArrayLike, target: ArrayLike) -> tuple[np.n
     array([0.5, 0. ])
     """
     check_name(name, LOSS_NAMES, "name")
-    z, t = _prepare(logits, target)
+    z = check_logits(logits)
+    t = check_target(target, z)
     if name == "mse_logits":
-        check_logits(z)
         return _mse_logits(z, t)
-    return _evaluate(name, z, t)
+    batch, k = z.shape[:-1], z.shape[-1]
+    sp = softmax_pass(z.reshape(-1, k))
+    order = _class_order(t.reshape(-1), k)
+    grad = np.empty_like(sp.exp)
+    planes = _target_first(grad, order)  # views of grad for one target, else new planes
+    loss = (_cross_entropy if name == "cross_entropy" else _mse)(sp, order, planes)
+    if order.shape[1] > 1:
+        np.put_along_axis(grad, order, np.stack(planes), axis=0)
+    return loss.reshape(batch), grad.T.reshape(*batch, k)
 
 
 def cross_entropy(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
@@ -578,12 +423,12 @@ def cross_entropy(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
     The usual stable formula ``logsumexp(z) - z_t`` subtracts two nearly equal
     numbers when the target wins by a wide margin: for ``z = (9.06, -25.65)``
     and target 0 it returns 0.0, while the loss is about 8.4e-16. Here the loss
-    is ``log1p`` of a sum of positive terms (the exponentials relative to the
-    target), or, when the target is far below the maximum, the sum of two
-    non-negative terms ``log1p(...) - (z_t - max)``; nothing cancels.
+    is the sum of two non-negative terms, ``log1p`` of the sum of the shifted
+    exponentials of every class but the largest, and ``max - z_t``; nothing
+    cancels.
 
     Accuracy: relative error at most 1e-12 in float64 wherever the exact loss
-    is a normal number, at any logit (measured against 80-digit arithmetic:
+    is a normal number, at any logit (measured against 400-digit arithmetic:
     below 6e-14); the error comes from rounding a logit gap before
     exponentiating it, at most ``|gap| * eps / 2`` with ``|gap| < 745``. In
     float32 the same analysis gives at most 2e-5 (measured below 4e-6).
@@ -725,15 +570,17 @@ def mse_grad(logits: ArrayLike, target: ArrayLike) -> np.ndarray:
 
     .. math:: \kappa_j = \frac{e_t (e_j + r) + \sum_{k \notin \{t, j\}} e_k |e_j - e_k|}{|B_j|}
 
-    (about ``1e-16 * kappa_j`` relative). In float64, every sample with an
-    entry of ``kappa_j > 1000`` whose exact value may be a normal number is
-    recomputed in decimal arithmetic from the exact binary logits and rounded
-    once, so every entry is within 1e-12 relative of the exact gradient
-    wherever that is a normal number (tested against 80-digit arithmetic within
-    an ulp of a sign change, where ``kappa`` reaches 1e15). Such samples lie
-    within about 1e-3 of a sign change (relative to the logits' spread), so
-    they are rare: ordinary input pays only for measuring ``kappa``. In
-    float32 the bound is ``2e-5 * kappa_j``.
+    (about ``1e-16 * kappa_j`` relative). In float64, an entry of
+    ``kappa_j > 1000`` whose exact value may be a normal number is computed
+    again with the terms grouped as ``2 e_t e_j + sum_k e_k (e_t + e_j - e_k)``,
+    which does not cancel where the target ties with a class far above ``j``;
+    if that grouping cancels too, as it does near a sign change, the sample
+    is recomputed in decimal arithmetic from the exact binary logits and
+    rounded once. So every entry is within 1e-12 relative of the exact
+    gradient wherever that is a normal number (tested against 400-digit
+    arithmetic within an ulp of a sign change, where ``kappa`` reaches 1e15).
+    Such samples are rare: ordinary input pays only for measuring ``kappa``.
+    In float32 the bound is ``2e-5 * kappa_j``.
 
     Every entry carries the factor ``p_j``: where a class's probability
     underflows (a logit of -1000 beside logits near 0 gives ``p ~ 1e-435``),

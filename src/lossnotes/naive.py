@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .validation import check_name
+
 __all__ = [
     "DEFAULT_EPSILON",
     "FORMULAS",
@@ -189,9 +191,7 @@ def evaluate(formula: str, logits: ArrayLike, target: ArrayLike) -> np.ndarray:
     ValueError
         For a name not in :data:`FORMULAS`.
     """
-    if formula not in _FUNCTIONS:
-        raise ValueError(f"formula must be one of {', '.join(FORMULAS)}; got {formula!r}")
-    return _FUNCTIONS[formula](logits, target)
+    return _FUNCTIONS[check_name(formula, FORMULAS, "formula")](logits, target)
 
 
 def classify(values: ArrayLike) -> np.ndarray:

@@ -29,7 +29,7 @@ import numpy as np
 
 from .descent import descend
 from .losses import LOSS_NAMES, loss_and_grad
-from .validation import check_finite_scalar, check_name
+from .validation import N_, InputError, check_finite_scalar, check_name
 
 __all__ = [
     "FIXED_LOGITS",
@@ -52,7 +52,9 @@ _LN10 = math.log(10)
 def _check_lr(lr: float) -> float:
     rate = check_finite_scalar(lr, "lr")
     if rate <= 0:
-        raise ValueError(f"lr must be a finite number > 0, got {rate}")
+        raise InputError(
+            N_("{name} must be a finite number > 0, got {value}"), name="lr", value=rate
+        )
     return rate
 
 
@@ -103,13 +105,21 @@ def predicted_log10_steps(loss: str, fixed_logit: float, lr: float = 1.0) -> flo
     check_name(loss, LOSS_NAMES, "loss")
     f = check_finite_scalar(fixed_logit, "fixed_logit")
     if f > 0:
-        raise ValueError(f"fixed_logit must be <= 0 (the target starts behind), got {f}")
+        raise InputError(
+            N_("{name} must be <= 0 (the target starts behind), got {value}"),
+            name="fixed_logit",
+            value=f,
+        )
     rate = _check_lr(lr)
     d0 = -f
     if loss == "mse_logits":
         r = 1 - 2 * rate / 3
         if not 0 < r < 1:
-            raise ValueError(f"lr must lie in (0, 1.5) for mse_logits to converge, got {rate}")
+            raise InputError(
+                N_("{name} must lie in (0, 1.5) for mse_logits to converge, got {value}"),
+                name="lr",
+                value=rate,
+            )
         n = math.floor(math.log1p(d0) / -math.log(r)) + 1
         return math.log10(n)
     if d0 == 0:
@@ -149,7 +159,9 @@ def predicted_log10_steps_two_class(loss: str, gap: float, lr: float = 1.0) -> f
     check_name(loss, ("cross_entropy", "mse"), "loss")
     d0 = check_finite_scalar(gap, "gap")
     if d0 < 0:
-        raise ValueError(f"gap must be >= 0 (the target starts behind), got {d0}")
+        raise InputError(
+            N_("{name} must be >= 0 (the target starts behind), got {value}"), name="gap", value=d0
+        )
     rate = _check_lr(lr)
     if d0 == 0:
         return 0.0

@@ -15,6 +15,7 @@ class planes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +59,11 @@ class SoftmaxPass:
         return self.exp / self.total
 
 
+def _underflow_below(dtype: np.dtype) -> float:
+    """Arguments below which ``exp`` rounds to 0 in ``dtype`` (with a margin of 0.01)."""
+    return math.log(float(np.finfo(dtype).smallest_subnormal)) - math.log(2) - 0.01
+
+
 def softmax_pass(logits: np.ndarray) -> SoftmaxPass:
     """Run one stable softmax pass over logits already accepted by ``check_logits``.
 
@@ -69,22 +75,37 @@ def softmax_pass(logits: np.ndarray) -> SoftmaxPass:
     """
     k = logits.shape[-1]
     z = np.ascontiguousarray(np.moveaxis(logits, -1, 0)).reshape(k, -1)
-    peak = z.max(axis=0)
+    peak = np.maximum(z[0], z[1])
+    for plane in z[2:]:
+        np.maximum(peak, plane, out=peak)
     with np.errstate(over="ignore"):
         shifted = z - peak  # -inf where the gap overflows: exp() is 0 there either way
-    exp = np.exp(shifted)
-    running = exp[0].copy()
-    rest = np.zeros_like(running)
-    for j in range(1, k):
-        rest += np.minimum(running, exp[j])
-        np.maximum(running, exp[j], out=running)
+    exp = np.empty_like(shifted)
+    below = _underflow_below(exp.dtype)
+    for plane, out in zip(shifted, exp, strict=True):
+        # np.exp takes a slow path for each result that underflows (4.5x the cost of a
+        # normal one), and a class held far below the others, as in the note's bad start,
+        # is all underflow: such a plane is set to the zeros np.exp would return. Measured
+        # on 10**6 values: 23 ms for an underflowing plane against 5 ms for a normal one.
+        # On the note's 1000 x 1000 grid with class 2 at -1000 and target 2, it brings
+        # lossnotes from 1.2-1.5x to 0.85x of scipy's time (benchmarks/bench_losses.py);
+        # without it the plain core misses the target of at most 1x there.
+        if plane.max() < below:
+            out.fill(0.0)
+        else:
+            np.exp(plane, out=out)
+    rest = np.minimum(exp[0], exp[1])
+    running = np.maximum(exp[0], exp[1])
+    for plane in exp[2:]:
+        rest += np.minimum(running, plane, out=peak)
+        np.maximum(running, plane, out=running)
     shape = logits.shape[:-1]
     return SoftmaxPass(
         z=z.reshape(k, *shape),
         shifted=shifted.reshape(k, *shape),
         exp=exp.reshape(k, *shape),
         rest=rest.reshape(shape),
-        total=(1 + rest).reshape(shape),
+        total=np.add(rest, 1.0, out=running).reshape(shape),
     )
 
 

@@ -45,7 +45,7 @@ def N_(template: str) -> str:
     return template
 
 
-class _Templated:
+class _Templated(Exception):
     """An error message kept as a translatable template and its fields."""
 
     template: str
@@ -176,7 +176,7 @@ def check_logits(logits: Any, name: str = "logits", *, check_values: bool = True
                     "index {index} is all -inf"
                 ),
                 name=name,
-                index=_first_index(dead),
+                index=_first_index(np.asarray(dead)),
             )
     return arr
 

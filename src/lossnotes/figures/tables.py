@@ -207,9 +207,13 @@ def _recovery_cell(r: Recovery, lang: str) -> str:
         return f"{r.recovered_at:,}"
     text = _("≈ {n} (predicted)").format(n=format_count(r.predicted_log10))
     if r.target_grad == 0:
-        text += "; " + _("never in float64: gradient exactly 0")
+        text = _("{first}; {second}").format(
+            first=text, second=_("never in float64: gradient exactly 0")
+        )
     elif not r.target_moves:
-        text += "; " + _("stalls in float64: update lost to rounding")
+        text = _("{first}; {second}").format(
+            first=text, second=_("stalls in float64: the fixed logit's update is lost to rounding")
+        )
     return text
 
 
