@@ -52,7 +52,8 @@ def main() -> None:
         ),
     }
     print(
-        f"{'figure':16} {'scheme':6} {'encoding':32} {'bytes':>8} {'ratio':>6} {'dE p99':>7} {'dE max':>7}"
+        f"{'figure':16} {'scheme':6} {'encoding':32} {'bytes':>8} {'ratio':>6} "
+        f"{'dE p99':>7} {'dE max':>7}"
     )
     for name, draw in figures.items():
         for theme in ("light", "dark"):
