@@ -155,8 +155,6 @@ def themed(draw: F) -> F:
         with mpl.rc_context(rc(theme, lang)):
             fig = draw(*args, lang=lang, theme=theme, **kwargs)
             _fit_height(fig)
-        # The layout is final: later draws (saving, at any time) place everything where it is.
-        fig.set_layout_engine("none")
         return fig
 
     return wrapper  # type: ignore[return-value]

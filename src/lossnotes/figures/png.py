@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["JUST_NOTICEABLE", "delta_e", "png_bytes", "save_png"]
+__all__ = ["JUST_NOTICEABLE", "delta_e", "encode_png", "png_bytes", "save_png"]
 
 #: CIE76 colour difference at which two colours just look different.
 JUST_NOTICEABLE = 2.3
@@ -70,9 +70,13 @@ def png_bytes(fig: Figure) -> bytes:
 
     Figures are opaque (the page's background), so no alpha channel is written.
     """
+    return encode_png(_rgb(fig))
+
+
+def encode_png(pixels: np.ndarray) -> bytes:
+    """8-bit RGB pixels as a PNG: a 256-colour palette unless it would be seen (see above)."""
     from PIL import Image
 
-    pixels = _rgb(fig)
     image = Image.fromarray(pixels)
     palette = image.quantize(256, method=Image.Quantize.MAXCOVERAGE, kmeans=3, dither=0)
     difference = delta_e(pixels, np.asarray(palette.convert("RGB")))
