@@ -42,7 +42,7 @@ def surfaces():
 
 def _texts(fig: Figure) -> list[str]:
     out = [t.get_text() for t in fig.texts]
-    for ax in fig.axes:
+    for ax in [a for panel in fig.axes for a in (panel, *panel.child_axes)]:  # and colour bars
         out += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
         legend = ax.get_legend()
         if legend is not None:
@@ -89,7 +89,7 @@ def test_profile_figure(surfaces, lang, theme):
     _check_language(
         fig,
         lang,
-        ["margin $d = z_1 - z_0$", "closed form", "heatmap values", "MSE, target: class 0"],
+        ["margin $d = z_1 - z_0$", "closed form", "heatmap values", "MSE\ntarget: class 0"],
         ["差值", "闭式表达式", "目标类别"],
     )
     assert fig.get_facecolor() == to_rgba(rc(theme, lang)["figure.facecolor"])
@@ -133,7 +133,7 @@ def test_fixed_gradient_exponent_maps(surfaces, lang):
     panels = _panels(fig)
     assert len(panels) == 2
     assert panels[0].get_images()[0].get_clim() == (-445.0, -430.0)
-    _check_language(fig, lang, ["MSE, target: class 2 (fixed logit)"], ["指数"])
+    _check_language(fig, lang, ["MSE\ntarget: class 2 (fixed logit)"], ["指数"])
 
 
 @pytest.mark.parametrize("lang", LANGS)

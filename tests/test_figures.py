@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from lossnotes import evaluate_surface
 from lossnotes.figures import THEMES, loss_heatmap, loss_heatmaps
 from lossnotes.figures._style import CJK_FAMILY, rc
+from lossnotes.figures.png import png_bytes
 from lossnotes.validation import InputError
 from lossnotes.wording import UntranslatedWarning, catalog_path, translator
 
@@ -38,7 +39,7 @@ def test_heatmaps_have_titles_labels_and_colour_bars(surfaces):
     panels = [ax for ax in fig.axes if ax.get_title()]
     assert [ax.get_title() for ax in panels] == ["Cross-entropy", "MSE"]
     assert all(ax.get_xlabel() == "logit $z_0$ (class 0)" for ax in panels)
-    colour_bars = [ax for ax in fig.axes if ax.get_ylabel().endswith("loss")]
+    colour_bars = [bar for ax in fig.axes for bar in ax.child_axes]
     assert [ax.get_ylabel() for ax in colour_bars] == ["Cross-entropy loss", "MSE loss"]
     assert "class 0" in fig.get_suptitle() and "\u22121000" in fig.get_suptitle()
     image = panels[1].get_images()[0]
@@ -51,9 +52,9 @@ def test_one_heatmap_draws_on_a_given_axes(surfaces):
     fig = Figure()
     ax = fig.subplots()
     assert loss_heatmap(surfaces[1], ax, lang="en", theme="dark") is fig
-    assert ax.get_title() == "MSE" and len(fig.axes) == 2  # the panel and its colour bar
+    assert ax.get_title() == "MSE" and len(ax.child_axes) == 1  # its colour bar
     # the scheme applies to what the function made (the colour bar), not to the caller's figure
-    bar = fig.axes[1]
+    bar = ax.child_axes[0]
     assert to_hex(bar.yaxis.label.get_color()) == rc("dark", "en")["text.color"]
     assert to_hex(fig.get_facecolor()) == "#ffffff"
     own = loss_heatmap(surfaces[1], lang="zh_CN", theme="light")
@@ -161,14 +162,19 @@ def test_the_library_reads_no_language_from_the_environment(monkeypatch, surface
     monkeypatch.setenv("LOSSNOTES_LOCALE_DIR", "/nonexistent")
     fig = loss_heatmaps(surfaces, lang="en", theme="light")
     assert fig.axes[0].get_title() == "Cross-entropy"
+    package = ROOT / "src" / "lossnotes"
+    source = "\n".join(
+        p.read_text() for p in [*package.glob("figures/*.py"), package / "wording.py"]
+    )
+    assert "environ" not in source.replace("environment", "") and "getenv(" not in source
     # The command line, on top, is the one place that touches the environment: argparse
     # reads its messages through gettext in the language LANGUAGE names, so cli.py sets it
     # while parsing --lang and restores it (tests/test_cli.py checks that).
-    library = [
-        p for p in (ROOT / "src" / "lossnotes").rglob("*.py") if p.name not in ("cli.py",)
-    ]
-    source = "\n".join(p.read_text() for p in library)
-    assert "os.environ" not in source and "getenv(" not in source
+    library = [p for p in package.rglob("*.py") if p.name != "cli.py"]
+    below_cli = "\n".join(p.read_text() for p in library)
+    assert "os.environ" not in below_cli and "getenv(" not in below_cli
+    everything = "\n".join(p.read_text() for p in package.rglob("*.py"))
+    assert "LOSSNOTES_" not in everything
 
 
 def test_import_lossnotes_loads_no_matplotlib():
@@ -182,3 +188,149 @@ def test_import_lossnotes_loads_no_matplotlib():
     code = "import sys, lossnotes.figures; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"  # the check above can fail
+
+
+# -- Designed for the content column (sizes, text overlap, PNG encoding) -------------------
+
+
+def test_figure_text_is_legible_on_a_phone_and_not_oversized_on_a_desktop():
+    from lossnotes.figures import sizes
+
+    phone = sizes.shown_text_px(sizes.FONT_SIZE, sizes.COLUMN_PX[390])
+    desktop = sizes.shown_text_px(sizes.FONT_SIZE, sizes.COLUMN_PX[1400])
+    assert phone >= sizes.MIN_TEXT_PX, phone  # 9.06 CSS px
+    assert desktop <= sizes.MAX_TEXT_RATIO * sizes.BODY_TEXT_PX, desktop  # 20.3 CSS px
+    # the old figures (10 inches at 110 dpi, 10-point text) failed on a phone
+    assert sizes.shown_text_px(10, sizes.COLUMN_PX[390], width=10, dpi=110) < 5
+
+
+def test_every_figure_is_as_wide_as_designed_with_its_text_at_the_designed_size(surfaces):
+    from lossnotes.figures import sizes
+
+    for lang in ("en", "zh_CN"):
+        fig = loss_heatmaps(surfaces, lang=lang, theme="light")
+        assert fig.get_figwidth() == sizes.WIDTH and fig.dpi == sizes.DPI
+        pixels = png_size(png_bytes(fig))[0]
+        assert pixels == round(sizes.WIDTH * sizes.DPI)
+        shown = min(sizes.COLUMN_PX[390], pixels)
+        for text in drawn_texts(fig):
+            size_px = text.get_fontsize() * sizes.DPI / 72 * shown / pixels
+            assert size_px >= sizes.MIN_TEXT_PX, (text.get_text(), size_px)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
+
+
+def all_axes(fig: Figure) -> list:
+    return [a for ax in fig.axes for a in (ax, *ax.child_axes)]
+
+
+def drawn_texts(fig: Figure) -> list:
+    """Every text matplotlib draws for ``fig``: titles, labels, tick labels in view, legends."""
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    tick_labels, drawn = set(), []
+    for ax in all_axes(fig):
+        if not ax.get_visible():
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.majorTicks + axis.minorTicks:
+                tick_labels |= {id(tick.label1), id(tick.label2)}
+            low, high = sorted(axis.get_view_interval())
+            slack = 1e-9 * max(abs(low), abs(high))
+            for minor in (False, True):
+                locs, labels = axis.get_ticklocs(minor=minor), axis.get_ticklabels(minor=minor)
+                pairs = zip(locs, labels, strict=True)
+                drawn += [t for loc, t in pairs if low - slack <= loc <= high + slack]
+    texts = [t for t in fig.findobj(Text) if id(t) not in tick_labels] + drawn
+    return [
+        t
+        for t in texts
+        if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())
+    ]
+
+
+def overlaps(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of texts, or of a text and a panel or colour bar not its own, whose boxes meet."""
+    boxes = [(t, t.get_window_extent()) for t in drawn_texts(fig)]
+    found = []
+    for i, (a, box) in enumerate(boxes):
+        for b, other in boxes[i + 1 :]:
+            both = box.intersection(box, other)
+            if both is not None and min(both.width, both.height) > 0.5:
+                found.append((a.get_text(), b.get_text()))
+        for ax in all_axes(fig):
+            if ax.get_visible() and ax is not a.axes:
+                both = box.intersection(box, ax.get_window_extent())
+                if both is not None and min(both.width, both.height) > 0.5:
+                    found.append((a.get_text(), f"axes {ax.get_label()}"))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_no_text_overlaps_another_element(surfaces, lang):
+    import lossnotes
+    from lossnotes.descent import descend
+    from lossnotes.figures.training import descent_paths
+
+    grid = lossnotes.Grid(low=-20.0, high=1010.0, resolution=41, fixed_logit=0.0)
+    pair = [evaluate_surface(loss, 2, grid) for loss in ("cross_entropy", "mse")]
+    runs = [descend(loss, [0.0, 0.0, -1000.0], 2, lr=1.0, steps=800) for loss in pair_names()]
+    figures = [
+        loss_heatmaps(surfaces, lang=lang, theme="light"),
+        loss_heatmaps([evaluate_surface(n, 2) for n in pair_names()], lang=lang, theme="dark"),
+        # the English descent paths' subtitles once ran under the colour bars
+        descent_paths(pair, runs, relative_to=2, lang=lang, theme="light"),
+    ]
+    for fig in figures:
+        assert drawn_texts(fig)
+        assert overlaps(fig) == []
+    # the check can fail: a title over the neighbouring panel
+    fig = loss_heatmaps(surfaces, lang=lang, theme="light")
+    fig.axes[0].set_title("a title far wider than its panel " * 3)
+    assert overlaps(fig)
+
+
+def pair_names() -> tuple[str, str]:
+    return ("cross_entropy", "mse")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_pngs_are_palette_quantised_where_no_one_can_see_it(surfaces, theme):
+    import numpy as np
+    from PIL import Image
+
+    from lossnotes.figures.png import JUST_NOTICEABLE, _rgb, delta_e, encode_png
+
+    fig = loss_heatmaps(surfaces, lang="zh_CN", theme=theme)
+    exact = _rgb(fig)
+    data = encode_png(exact)
+    rgba = io.BytesIO()
+    fig.savefig(rgba, format="png", metadata={"Software": None})
+    assert len(data) < 0.45 * len(rgba.getvalue())
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "P" and image.size == (768, exact.shape[0])
+        shown = np.asarray(image.convert("RGB"))
+    assert np.quantile(delta_e(exact, shown), 0.99) <= JUST_NOTICEABLE
+    assert encode_png(exact) == data  # reproducible
+    assert png_bytes(fig)[:8] == data[:8]
+    # the page's background comes out exactly
+    assert tuple(shown[0, 0]) == tuple(
+        int(rc(theme, "en")["figure.facecolor"][i : i + 2], 16) for i in (1, 3, 5)
+    )
+
+
+def test_lines_keep_the_schemes_colours_when_saved_outside_it():
+    from lossnotes.descent import descend
+    from lossnotes.figures.training import gap_curves
+
+    run = descend("mse", [0.0, 0.0, -10.0], 2, 1.0, 20)
+    fig = gap_curves([run], lang="en", theme="dark")
+    _png(fig)
+    line = fig.axes[0].get_lines()[0]
+    assert to_hex(line.get_color()) == rc("dark", "en")["axes.prop_cycle"].by_key()["color"][1]

@@ -97,8 +97,9 @@ def _pyproject() -> dict[str, Any]:
 
 def wheel_name() -> str:
     """File name of the wheel this commit builds (``lossnotes-<version>-py3-none-any.whl``)."""
-    project = _pyproject()["project"]
-    return f"{project['name']}-{project['version']}-py3-none-any.whl"
+    import lossnotes  # the one place the version is declared (pyproject reads it too)
+
+    return f"{_pyproject()['project']['name']}-{lossnotes.__version__}-py3-none-any.whl"
 
 
 def _edition_folder(app: Sphinx, lang: str | None = None) -> str:

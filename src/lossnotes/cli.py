@@ -383,9 +383,13 @@ def _surface(args: argparse.Namespace, lang: str, _: Callable[[str], str]) -> st
     written = []
     if figure_suffix:
         from .figures import loss_heatmaps
+        from .figures.png import save_png
 
         figure = loss_heatmaps([surface], lang=lang, theme=args.theme)
-        figure.savefig(args.output, format=figure_suffix[1:], facecolor=figure.get_facecolor())
+        if figure_suffix == ".png":
+            save_png(figure, args.output)
+        else:
+            figure.savefig(args.output, format="svg", metadata={"Date": None})
         written.append(args.output)
     if value_suffix:
         _write_values(surface, args.values, value_suffix)

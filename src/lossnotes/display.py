@@ -12,16 +12,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FIGURE_DPI", "glue_figure", "glue_text", "show_figures_as_png"]
-
-#: Resolution of the PNG figures on the site: 10-inch figures are 1100 pixels wide.
-FIGURE_DPI = 110
+__all__ = ["glue_figure", "glue_text", "show_figures_as_png"]
 
 
-def show_figures_as_png(dpi: int = FIGURE_DPI) -> None:
-    """Make IPython display every matplotlib Figure as a reproducible PNG.
+def show_figures_as_png() -> None:
+    """Make IPython display every matplotlib Figure as the site's PNG.
 
-    The PNG carries no software version or date, so two builds of the same
+    The PNG is :func:`lossnotes.figures.png.png_bytes`: the figure at its own
+    resolution (:mod:`lossnotes.figures.sizes`), palette-quantised where that is
+    invisible, with no software version or date, so two builds of the same
     commit produce identical images.
 
     Raises
@@ -30,11 +29,14 @@ def show_figures_as_png(dpi: int = FIGURE_DPI) -> None:
         Outside an IPython kernel.
     """
     from IPython import get_ipython
-    from matplotlib_inline.backend_inline import set_matplotlib_formats
+    from matplotlib.figure import Figure
 
-    if get_ipython() is None:
+    from .figures.png import png_bytes
+
+    shell = get_ipython()
+    if shell is None:
         raise RuntimeError("show_figures_as_png() needs a running IPython kernel")
-    set_matplotlib_formats("png", dpi=dpi, metadata={"Software": None})
+    shell.display_formatter.formatters["image/png"].for_type(Figure, png_bytes)
 
 
 def glue_figure(name: str, draw: Callable[[str], Figure]) -> None:

@@ -25,24 +25,27 @@ from typing import Any, TypeVar
 import matplotlib as mpl
 from cycler import cycler
 from matplotlib import font_manager
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from ..validation import check_name
 from ..wording import LANGUAGES
 from .sizes import DPI, FONT_SIZE, WIDTH
 
-__all__ = ["CJK_FAMILY", "THEMES", "new_figure", "rc", "themed"]
+__all__ = ["CJK_FAMILY", "THEMES", "colour", "new_figure", "rc", "themed"]
 
 #: The family name of the Simplified Chinese face of Noto Sans CJK.
 CJK_FAMILY = "Noto Sans CJK SC"
 _LATIN_FAMILY = "DejaVu Sans"
 
+_PAD = 0.06  # inches between the figure's edge and its content
+
 _COMMON: dict[str, Any] = {
     "figure.dpi": DPI,
     "savefig.dpi": "figure",
     "figure.constrained_layout.use": True,
-    "figure.constrained_layout.w_pad": 0.06,
-    "figure.constrained_layout.h_pad": 0.06,
+    "figure.constrained_layout.w_pad": _PAD,
+    "figure.constrained_layout.h_pad": _PAD,
     "font.size": FONT_SIZE,
     "axes.titlesize": "medium",
     "axes.labelsize": "medium",
@@ -58,6 +61,9 @@ _COMMON: dict[str, Any] = {
     "image.aspect": "equal",
     "axes.unicode_minus": True,
     "lines.linewidth": 2.0,
+    "axes.titlepad": 9.0,
+    "xtick.major.pad": 5.0,
+    "ytick.major.pad": 5.0,
     "svg.hashsalt": "lossnotes",
 }
 
@@ -148,10 +154,55 @@ def themed(draw: F) -> F:
     def wrapper(*args: Any, lang: str, theme: str, **kwargs: Any) -> Figure:
         with mpl.rc_context(rc(theme, lang)):
             fig = draw(*args, lang=lang, theme=theme, **kwargs)
-            fig.draw_without_rendering()
+            _fit_height(fig)
         return fig
 
     return wrapper  # type: ignore[return-value]
+
+
+def _panel_widths(fig: Figure) -> float:
+    """Total width of the figure's visible panels (not colour bars), in figure fractions."""
+    return sum(ax.get_position().width for ax in fig.axes if ax.get_subplotspec() is not None)
+
+
+def _fit_height(fig: Figure, rounds: int = 6) -> None:
+    """Lay ``fig`` out, then take away the height its content leaves empty.
+
+    A square heatmap in a cell taller than it is wide leaves empty bands above
+    and below; so does a figure taller than its content. The figure loses those
+    bands step by step while its panels keep their width, so its height follows
+    from what it shows.
+    """
+    fig.draw_without_rendering()
+    for _ in range(rounds):
+        height, widths = fig.get_figheight(), _panel_widths(fig)
+        rows: dict[int, float] = {}
+        for ax in fig.axes:
+            spec = ax.get_subplotspec()
+            if spec is None or not ax.get_visible():
+                continue
+            slack = (ax.get_position(original=True).height - ax.get_position().height) * height
+            rows[spec.rowspan.start] = min(rows.get(spec.rowspan.start, slack), slack)
+        outer = height - fig.get_tightbbox().height - 2 * _PAD
+        spare = max(sum(rows.values()), outer) / 2
+        if spare < 0.02:
+            return
+        fig.set_figheight(round((height - spare) * fig.dpi) / fig.dpi)
+        fig.draw_without_rendering()
+        if _panel_widths(fig) < widths - 0.005:  # the panels shrank: one step too far
+            fig.set_figheight(height)
+            fig.draw_without_rendering()
+            return
+
+
+def colour(name: str) -> str:
+    """A colour of the current scheme's cycle, ``"C0"`` to ``"C4"``, as its fixed value.
+
+    Matplotlib looks ``"CN"`` up again whenever it draws, so an artist given
+    ``"C1"`` would take the default cycle once the figure is saved outside its
+    scheme; the value it stands for now does not change.
+    """
+    return to_hex(name)
 
 
 def new_figure(height: float, width: float = WIDTH) -> Figure:

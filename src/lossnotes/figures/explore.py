@@ -10,7 +10,7 @@ from ..surface import Surface
 from ..validation import N_, InputError
 from ..wording import translator
 from ._style import new_figure, themed
-from .heatmaps import draw_image, label_logit_axes
+from .heatmaps import colour_bar, draw_image, label_logit_axes
 from .labels import loss_label, signed, target_label
 
 __all__ = ["EXPLORE_FIXED_LOGITS", "surface_panels"]
@@ -46,7 +46,7 @@ def surface_panels(
         raise InputError(N_("{name} must share one loss and one target"), name="surfaces")
     _ = translator(lang)
     rows = -(-len(surfaces) // columns)
-    fig = new_figure(3.0 * rows + 0.4)
+    fig = new_figure(3.8 * rows + 0.4)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax in axes[len(surfaces) :]:
         ax.set_visible(False)
@@ -54,7 +54,7 @@ def surface_panels(
         image = draw_image(ax, surface.loss, surface.grid)
         ax.set_title(_("$z_2$ fixed at {value}").format(value=signed(surface.grid.fixed_logit)))
         label_logit_axes(ax, _)
-        bar = fig.colorbar(image, ax=ax, shrink=0.9)
+        bar = colour_bar(ax, image)
         bar.formatter.set_useOffset(False)
     fig.suptitle(
         _("{loss}, target {target}").format(

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from ..surface import Surface
 from ..wording import translator
 from ._style import new_figure, themed
-from .heatmaps import draw_image, label_logit_axes, panel_title
+from .heatmaps import colour_bar, draw_image, label_logit_axes, panel_title
 from .labels import loss_label
 
 __all__ = ["ZERO_COLOUR", "fixed_gradient_exponent_maps", "gradient_arrows", "gradient_norm_maps"]
@@ -37,7 +37,7 @@ def gradient_norm_maps(surfaces: Sequence[Surface], *, lang: str, theme: str) ->
     norm = LogNorm(float(positive.min()), float(positive.max()))
     cmap = colormaps["viridis"].with_extremes(bad=ZERO_COLOUR[theme])
     rows = (len(surfaces) + 1) // 2
-    fig = new_figure(3.1 * rows + 0.5)
+    fig = new_figure(4.0 * rows)
     axes = fig.subplots(rows, 2, squeeze=False).ravel()
     image = None
     for ax, surface, values in zip(axes, surfaces, norms, strict=False):
@@ -46,7 +46,7 @@ def gradient_norm_maps(surfaces: Sequence[Surface], *, lang: str, theme: str) ->
         label_logit_axes(ax, _)
     for ax in axes[len(surfaces) :]:
         ax.set_visible(False)
-    bar = fig.colorbar(image, ax=axes.tolist(), shrink=0.85)
+    bar = fig.colorbar(image, ax=axes.tolist(), shrink=0.8)
     bar.set_label(_("gradient norm (all three logits)"))
     return fig
 
@@ -75,7 +75,7 @@ def fixed_gradient_exponent_maps(
     theme : {"light", "dark"}
     """
     _ = translator(lang)
-    fig = new_figure(3.4)
+    fig = new_figure(4.5)
     axes = fig.subplots(1, len(surfaces), squeeze=False)[0]
     for ax, surface, values in zip(axes, surfaces, exponents, strict=True):
         low, high = limits if limits else (float(values.min()), float(values.max()))
@@ -83,7 +83,7 @@ def fixed_gradient_exponent_maps(
         ax.set_title(panel_title(surface, lang))
         label_logit_axes(ax, _)
         below = bool((values < low).any())
-        bar = fig.colorbar(image, ax=ax, shrink=0.9, extend="min" if below else "neither")
+        bar = colour_bar(ax, image, extend="min" if below else "neither")
         bar.set_label(_("exponent: $\\log_{10} |\\partial L / \\partial z_2|$"))
     return fig
 
@@ -100,7 +100,7 @@ def gradient_arrows(
     cannot be drawn in this plane.
     """
     _ = translator(lang)
-    fig = new_figure(3.4)
+    fig = new_figure(4.5)
     axes = fig.subplots(1, len(surfaces), squeeze=False)[0]
     grid = surfaces[0].grid
     start = (grid.resolution % every) // 2 + every // 2
@@ -128,6 +128,6 @@ def gradient_arrows(
         )
         ax.set_title(panel_title(surface, lang))
         label_logit_axes(ax, _)
-        bar = fig.colorbar(image, ax=ax, shrink=0.9)
+        bar = colour_bar(ax, image)
         bar.set_label(_("{loss} loss").format(loss=loss_label(surface.loss_name, lang)))
     return fig

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
@@ -31,6 +32,11 @@ def draw_image(ax: Axes, values: np.ndarray, grid: Grid, **kwargs: Any) -> AxesI
     return ax.imshow(values, extent=(grid.low, grid.high, grid.low, grid.high), **kwargs)
 
 
+def colour_bar(ax: Axes, image: AxesImage, **kwargs: Any) -> Colorbar:
+    """A colour bar for ``image`` right of ``ax``, shorter than it (its labels clear the title)."""
+    return ax.figure.colorbar(image, cax=ax.inset_axes((1.05, 0.075, 0.06, 0.85)), **kwargs)
+
+
 def label_logit_axes(ax: Axes, _: Callable[[str], str]) -> None:
     """Name the horizontal and vertical axes of a heatmap: the logits of classes 0 and 1."""
     ax.set_xlabel(_("logit $z_0$ (class 0)"))
@@ -38,11 +44,10 @@ def label_logit_axes(ax: Axes, _: Callable[[str], str]) -> None:
 
 
 def panel_title(surface: Surface, lang: str) -> str:
-    """``"MSE, target: class 0"``: the title of a panel showing ``surface``."""
+    """``"MSE\ntarget: class 0"``: the two-line title of a panel showing ``surface``."""
     _ = translator(lang)
-    return _("{loss}, target: {target}").format(
-        loss=loss_label(surface.loss_name, lang), target=target_label(surface.target, lang)
-    )
+    target = _("target: {target}").format(target=target_label(surface.target, lang))
+    return f"{loss_label(surface.loss_name, lang)}\n{target}"
 
 
 def _heatmap(ax: Axes, surface: Surface, lang: str) -> None:
@@ -51,7 +56,7 @@ def _heatmap(ax: Axes, surface: Surface, lang: str) -> None:
     image = draw_image(ax, surface.loss, surface.grid)
     ax.set_title(name)
     label_logit_axes(ax, _)
-    bar = ax.figure.colorbar(image, ax=ax, shrink=0.9)
+    bar = colour_bar(ax, image)
     bar.set_label(_("{loss} loss").format(loss=name))
 
 
@@ -78,7 +83,7 @@ def loss_heatmap(surface: Surface, ax: Axes | None = None, *, lang: str, theme: 
         The figure drawn on.
     """
     if ax is None:
-        ax = new_figure(4.6).subplots()
+        ax = new_figure(6.0).subplots()
     _heatmap(ax, surface, lang)
     return ax.figure
 
@@ -111,7 +116,7 @@ def loss_heatmaps(surfaces: Sequence[Surface], *, lang: str, theme: str) -> Figu
     if any(s.grid != first.grid or s.target != first.target for s in surfaces):
         raise InputError(N_("{name} must share one grid and one target"), name="surfaces")
     _ = translator(lang)
-    fig = new_figure(3.6 if len(surfaces) > 1 else 5.0)
+    fig = new_figure(4.0 if len(surfaces) > 1 else 6.0)
     for ax, surface in zip(fig.subplots(1, len(surfaces), squeeze=False)[0], surfaces, strict=True):
         _heatmap(ax, surface, lang)
     fig.suptitle(

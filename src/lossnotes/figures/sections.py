@@ -22,8 +22,8 @@ from ..closed_forms import Cliff, profile, surface_profile
 from ..grid import FIXED_CLASS
 from ..surface import Surface
 from ..wording import translator
-from ._style import new_figure, themed
-from .heatmaps import draw_image, label_logit_axes, panel_title
+from ._style import colour, new_figure, themed
+from .heatmaps import colour_bar, draw_image, label_logit_axes, panel_title
 from .labels import loss_label
 
 __all__ = ["BAND_COLOUR", "colour_scale_figure", "profile_figure", "surface_profile_plot"]
@@ -76,11 +76,11 @@ def _profile(ax: Axes, surface: Surface, band: Cliff | None, lang: str, theme: s
             label=_("10 to 90 percent of the rise"),
         )
     ax.plot(
-        d.ravel(), values.ravel(), "o", ms=3.5, color="C0", alpha=0.5, mew=0,
+        d.ravel(), values.ravel(), "o", ms=3.5, color=colour("C0"), alpha=0.5, mew=0,
         label=_("heatmap values"),
     )  # fmt: skip
     curve = profile(surface.loss_name, surface.target, line_d)
-    ax.plot(line_d, curve, "-", lw=1.6, color="C1", label=_("closed form"))
+    ax.plot(line_d, curve, "-", lw=1.6, color=colour("C1"), label=_("closed form"))
     ax.set_title(panel_title(surface, lang))
     ax.set_xlabel(_("margin $d = z_1 - z_0$"))
     if (surface.loss_name, surface.target) == ("cross_entropy", FIXED_CLASS):
@@ -107,7 +107,7 @@ def profile_figure(
     theme : {"light", "dark"}
     """
     rows = (len(surfaces) + 1) // 2
-    fig = new_figure(2.9 * rows + 0.7)
+    fig = new_figure(3.0 * rows + 0.8)
     axes = fig.subplots(rows, 2, squeeze=False).ravel()
     for ax in axes[len(surfaces) :]:
         ax.set_visible(False)
@@ -116,7 +116,7 @@ def profile_figure(
         _profile(ax, surface, shaded, lang, theme)
     # One legend for every panel: the panel with the most entries (the shaded band) has them all.
     entries = max((ax.get_legend_handles_labels() for ax in axes), key=lambda e: len(e[0]))
-    fig.legend(*entries, loc="outside lower center", ncols=len(entries[0]))
+    fig.legend(*entries, loc="outside lower center", ncols=2)
     return fig
 
 
@@ -140,11 +140,11 @@ def colour_scale_figure(
         (mse_fixed_target, Normalize(low2, high2), _("colour scale over its own range")),
         (mse_fixed_target, Normalize(0.0, 2 / 3), _("colour scale over all of [0, 2/3]")),
     ]
-    fig = new_figure(6.6)
+    fig = new_figure(8.5)
     for ax, (surface, norm, scale) in zip(fig.subplots(2, 2).ravel(), panels, strict=True):
         image = draw_image(ax, surface.loss, surface.grid, norm=norm)
         ax.set_title(f"{panel_title(surface, lang)}\n{scale}")
         label_logit_axes(ax, _)
-        bar = fig.colorbar(image, ax=ax, shrink=0.9)
+        bar = colour_bar(ax, image)
         bar.set_label(_("{loss} loss").format(loss=loss_label("mse", lang)))
     return fig

@@ -28,11 +28,12 @@ __all__ = [
     "shown_width_px",
 ]
 
-#: Width of the content column in CSS pixels, by viewport width: measured in Chromium
-#: (``/usr/bin/chromium --headless``) as the ``width`` of ``article.bd-article`` on the
-#: built experiment page, both editions, light and dark (sphinx-book-theme 1.4.0).
-COLUMN_PX: dict[int, float] = {390: 342.0, 1400: 832.0}
-#: Size of the body text in CSS pixels (the same measurement, ``p`` in the article).
+#: Widest a figure shows, in CSS pixels, by viewport width: measured in Chromium 2026-12
+#: (``/usr/bin/chromium --headless``, sphinx-book-theme 1.4.0) as the rendered width of a
+#: 1098-pixel-wide figure on the experiment and explore pages, both editions, light and dark.
+#: The article is 358 and 784 px wide inside its padding; the figure block's margins take the rest.
+COLUMN_PX: dict[int, float] = {390: 342.0, 1400: 768.0}
+#: Size of the body text in CSS pixels (the same measurement: ``p`` in the article).
 BODY_TEXT_PX = 16.0
 #: Smallest figure text on a phone (390 px viewport), in CSS pixels.
 MIN_TEXT_PX = 9.0
@@ -41,10 +42,12 @@ MAX_TEXT_RATIO = 1.3
 
 #: Width of every figure, in inches.
 WIDTH = 6.4
-#: Size of every figure text (titles, labels, ticks, legends), in points.
-FONT_SIZE = 12.0
-#: Resolution of the figures, in pixels per inch.
-DPI = 100
+#: Size of every figure text (titles, labels, ticks, legends), in points: 9.06 CSS px on a
+#: phone, 20.3 (1.27 times the body text) on a desktop.
+FONT_SIZE = 12.2
+#: Resolution of the figures, in pixels per inch: ``WIDTH * DPI`` is the desktop column, so a
+#: figure shows there pixel for pixel.
+DPI = 120
 
 
 def shown_width_px(column: float, width: float = WIDTH, dpi: float = DPI) -> float:

@@ -21,14 +21,15 @@ from ..recovery import Recovery
 from ..surface import Surface
 from ..validation import N_, InputError
 from ..wording import translator
-from ._style import new_figure, themed
-from .heatmaps import draw_image
+from ._style import colour, new_figure, themed
+from .heatmaps import colour_bar, draw_image
 from .labels import loss_label, minus_signs
 
 __all__ = ["LOSS_COLOURS", "descent_paths", "gap_curves", "recovery_plot"]
 
 #: Colour of each loss's lines: a colour of the scheme's cycle, so it suits either scheme.
 LOSS_COLOURS: dict[str, str] = {"cross_entropy": "C0", "mse": "C1", "mse_logits": "C2"}
+
 _PATH_COLOUR = "#ffffff"
 _START_COLOUR = "#ff5c5c"
 
@@ -76,12 +77,12 @@ def descent_paths(
     n = len(surfaces)
     columns = 2 if n > 2 else n
     rows = -(-n // columns)
-    fig = new_figure(3.7 * rows + 0.5)
+    fig = new_figure(4.2 * rows + 0.4)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax in axes[n:]:
         ax.set_visible(False)
     i, j = coordinates
-    for ax, surface, run in zip(axes, surfaces, runs, strict=False):
+    for k, (ax, surface, run) in enumerate(zip(axes, surfaces, runs, strict=False)):
         grid = surface.grid
         image = draw_image(ax, surface.loss, grid)
         z = run.logits
@@ -94,9 +95,9 @@ def descent_paths(
         ax.set_ylim(grid.low, grid.high)
         name = loss_label(surface.loss_name, lang)
         outcome = (
-            _("target leads after {n} updates").format(n=f"{run.recovered_at:,}")
+            _("leads after {n} updates").format(n=f"{run.recovered_at:,}")
             if run.recovered_at is not None
-            else _("target still behind after {n} updates").format(n=f"{run.steps:,}")
+            else _("still behind after {n} updates").format(n=f"{run.steps:,}")
         )
         ax.set_title(f"{name}\n{outcome}")
         if relative_to is None:
@@ -106,8 +107,9 @@ def descent_paths(
             xlabel = _("logit gap $z_{k} - z_{m}$").format(k=i, m=relative_to)
             ylabel = _("logit gap $z_{k} - z_{m}$").format(k=j, m=relative_to)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        bar = fig.colorbar(image, ax=ax, shrink=0.8)
+        if k % columns == 0:  # one label a row: it would run under the next panel's title
+            ax.set_ylabel(ylabel)
+        bar = colour_bar(ax, image)
         bar.set_label(_("{loss} loss").format(loss=name))
     fig.suptitle(_("Gradient descent paths: start (square), end (dot)"))
     return fig
@@ -135,7 +137,9 @@ def gap_curves(runs: Sequence[Descent], ax: Axes | None = None, *, lang: str, th
         else:
             label += " · " + _("never leads")
         gap = leader_gap(run.logits, run.target)
-        ax.plot(np.arange(run.steps + 1), gap, color=LOSS_COLOURS[run.loss_name], label=label)
+        ax.plot(
+            np.arange(run.steps + 1), gap, color=colour(LOSS_COLOURS[run.loss_name]), label=label
+        )
     ax.axhline(0, linewidth=0.8, linestyle=":")
     ax.set_xlabel(_("updates"))
     ax.set_ylabel(_("lead of the target logit over the best rival"))
@@ -164,11 +168,11 @@ def recovery_plot(
     fixed = sorted({r.fixed_logit for r in sweep}, reverse=True)
     position = {f: k for k, f in enumerate(fixed)}
     for loss in dict.fromkeys(r.loss_name for r in sweep):
-        colour = LOSS_COLOURS[loss]
+        line_colour = colour(LOSS_COLOURS[loss])
         rows = [r for r in sweep if r.loss_name == loss]
         xs = [position[r.fixed_logit] for r in rows]
         ys = [math.log10(r.recovered_at) if r.recovered_at else r.predicted_log10 for r in rows]
-        ax.plot(xs, ys, color=colour, linewidth=1.5, label=loss_label(loss, lang))
+        ax.plot(xs, ys, color=line_colour, linewidth=1.5, label=loss_label(loss, lang))
         ran = [r for r in rows if r.recovered_at is not None]
         ax.plot(
             [position[r.fixed_logit] for r in ran],
@@ -176,7 +180,7 @@ def recovery_plot(
             linestyle="none",
             marker="o",
             markersize=7,
-            color=colour,
+            color=line_colour,
         )
         predicted = [r for r in rows if r.recovered_at is None]
         ax.plot(
@@ -187,7 +191,7 @@ def recovery_plot(
             markersize=8,
             markerfacecolor="none",
             markeredgewidth=1.8,
-            color=colour,
+            color=line_colour,
         )
     # The two marker kinds in the legend, in the scheme's text colour (rc lines.color).
     handles = ax.get_legend_handles_labels()[0] + [
