@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .validation import N_, InputError
+
 __all__ = ["edge", "root"]
 
 
@@ -46,7 +48,12 @@ def edge(
     a, b = kind(lo), kind(hi)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         if not holds(a) or holds(b):
-            raise ValueError(f"the predicate must hold at lo={lo} and fail at hi={hi}")
+            raise InputError(
+                N_("{name} must hold at lo = {lo} and fail at hi = {hi}"),
+                name="predicate",
+                lo=lo,
+                hi=hi,
+            )
         while True:
             mid = kind(a / 2 + b / 2)
             if mid in (a, b):
@@ -74,6 +81,8 @@ def root(f: Callable[[float], float], lo: float, hi: float) -> float:
     """
     positive_at_lo = f(lo) > 0
     if (f(hi) > 0) == positive_at_lo:
-        raise ValueError(f"f must change sign between lo={lo} and hi={hi}")
+        raise InputError(
+            N_("{name} must change sign between lo = {lo} and hi = {hi}"), name="f", lo=lo, hi=hi
+        )
     a, b = edge(lambda x: (f(float(x)) > 0) == positive_at_lo, lo, hi)
     return a if abs(f(a)) <= abs(f(b)) else b

@@ -30,7 +30,7 @@ from .losses import cross_entropy, loss_and_grad
 from .recovery import FIXED_LOGITS, RUN_BUDGET, recovery_sweep
 from .softmax import log_softmax
 from .surface import Surface, evaluate_surface
-from .validation import check_name
+from .validation import N_, InputError, check_name
 
 __all__ = [
     "CLAIMS",
@@ -368,7 +368,7 @@ def grade(parts: list[bool]) -> str:
     ('true', 'partly true', 'false', 'true')
     """
     if not parts:
-        raise ValueError("a claim has at least one part")
+        raise InputError(N_("{name} must have at least one part"), name="claim")
     if all(parts):
         return "true"
     return "partly true" if any(parts) else "false"

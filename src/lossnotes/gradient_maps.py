@@ -115,7 +115,9 @@ def gradient_norm_supremum(loss: str, num_classes: int = 3) -> tuple[float, floa
     """
     check_name(loss, ("cross_entropy", "mse"), "loss")
     if num_classes < 2:
-        raise ValueError(f"num_classes must be at least 2, got {num_classes}")
+        raise InputError(
+            N_("{name} must be at least 2, got {value}"), name="num_classes", value=num_classes
+        )
     if loss == "cross_entropy":
         return float(np.sqrt(2.0)), 0.0
     u = root(lambda x: (1 - x) * (1 - 3 * x), 0.0, 0.5)
@@ -157,7 +159,15 @@ def _check_three_classes(loss: str, target: int, logits: ArrayLike) -> np.ndarra
     check_name(loss, ("cross_entropy", "mse"), "loss")
     z = np.asarray(logits, dtype=np.float64)
     if z.shape[-1:] != (3,) or target not in (0, 1, 2):
-        raise ValueError("expected 3-class logits of shape (..., 3) and a target 0, 1 or 2")
+        raise InputError(
+            N_(
+                "{name} must have shape (..., 3) with a target 0, 1 or 2; "
+                "got shape {shape}, target {target}"
+            ),
+            name="logits",
+            shape=z.shape,
+            target=target,
+        )
     return z
 
 
