@@ -183,21 +183,6 @@ def notebook_with_outputs(app: Sphinx, path: Path) -> str:
     return nbformat.writes(notebook)
 
 
-def _publish_notebook(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    if app.builder.format != "html" or pagename not in app.env.found_docs:
-        return
-    notebook = executed_notebook(app, pagename)
-    if notebook is None:
-        return
-    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(notebook_with_outputs(app, notebook), encoding="utf-8")
-    # sphinx-book-theme offers ``_sources/<ipynb_source>`` in its download menu.
-    context["ipynb_source"] = f"{pagename}.ipynb"
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_nb")
     app.setup_extension("lossnotes_compat")

@@ -82,12 +82,9 @@ REPOSITORY = N_("Source repository:")
 # -- Settings ---------------------------------------------------------------------
 
 
-def repository_url(config: Any = None) -> str:
-    """The project's repository: ``LOSSNOTES_REPOSITORY``, else pyproject's ``[project.urls]``."""
-    if config is not None and config.site_repository:
-        return config.site_repository
-    urls = _pyproject()["project"].get("urls", {})
-    return urls.get("Repository", urls.get("Source", ""))
+def repository_url(config: Any) -> str:
+    """The project's repository, as conf.py's ``site_repository`` names it."""
+    return config.site_repository
 
 
 def _pyproject() -> dict[str, Any]:
@@ -864,7 +861,7 @@ def _notebooks_role(name, rawtext, text, lineno, inliner, options=None, content=
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value(
         "site_repository",
-        os.environ.get("LOSSNOTES_REPOSITORY", ""),
+        "",
         "html",
         types=frozenset({str}),
     )

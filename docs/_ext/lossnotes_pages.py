@@ -425,18 +425,8 @@ def site_link_role(name, rawtext, text, lineno, inliner, options=None, content=N
     return [nodes.inline(rawtext, words, classes=["lossnotes-unlinked"])], []
 
 
-def _default_links() -> dict[str, str]:
-    import os
-
-    repository = os.environ.get("LOSSNOTES_REPOSITORY_URL", "")
-    clone = os.environ.get("READTHEDOCS_GIT_CLONE_URL", "")
-    if not repository and clone.startswith("https://"):
-        repository = clone.removesuffix(".git")
-    return {"note": os.environ.get("LOSSNOTES_NOTE_URL", ""), "repository": repository}
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("site_links", _default_links(), "env", types=frozenset({dict}))
+    app.add_config_value("site_links", {}, "env", types=frozenset({dict}))
     app.add_role("site-link", site_link_role)
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _chrome_context, priority=900)
