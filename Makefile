@@ -19,7 +19,7 @@ help:
 	@echo "make update-po  merge the .pot files into locale/zh_CN/LC_MESSAGES/*.po"
 	@echo "make stats      translated / untranslated / fuzzy entries per catalog"
 	@echo "make check-po   what is missing, fuzzy, malformed or out of date in the catalogs"
-	@echo "make lint       the pre-commit hooks: ruff, codespell, validate-pyproject, sphinx-lint"
+	@echo "make lint       the pre-commit hooks: ruff, codespell, validate-pyproject, sphinx-lint, mypy"
 	@echo "make serve      build, then preview $(BUILD)/html on http://127.0.0.1:$(PORT)/"
 	@echo "make bench      run the benchmarks under benchmarks/"
 
@@ -61,7 +61,7 @@ check-po: $(STAMP)
 	$(BIN)/python tools/build_site.py check --build-dir $(BUILD)
 
 # The hooks of .pre-commit-config.yaml (ruff check and format, codespell, validate-pyproject,
-# sphinx-lint) on every file, with the versions the lint extra installed into .venv.
+# sphinx-lint, mypy) on every file, with the versions the lint extra installed into .venv.
 lint: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 

@@ -111,9 +111,10 @@ sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # What the landing page, the download menus and the reader notebooks link: the project's
 # repository (LOSSNOTES_REPOSITORY, else pyproject's [project.urls] Repository) and the
 # note the site checks (LOSSNOTES_NOTE_URL; unset, the note is named but not linked).
-site_repository = os.environ.get("LOSSNOTES_REPOSITORY", "") or tomllib.loads(
-    (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-)["project"]["urls"]["Repository"]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+site_repository = (
+    os.environ.get("LOSSNOTES_REPOSITORY") or PYPROJECT["project"]["urls"]["Repository"]
+)
 site_links = {"repository": site_repository, "note": os.environ.get("LOSSNOTES_NOTE_URL", "")}
 
 # Link previews (sphinxext-opengraph): title, description and meta description from each

@@ -54,7 +54,11 @@ def _read_catalog(path: Path, mtime_ns: int) -> dict[str, str]:
     return {
         message.id: message.string
         for message in catalog
-        if message.id and message.string and not message.fuzzy and isinstance(message.id, str)
+        if message.id
+        and message.string
+        and not message.fuzzy
+        and isinstance(message.id, str)
+        and isinstance(message.string, str)
     }
 
 

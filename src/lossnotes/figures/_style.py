@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import matplotlib as mpl
 from cycler import cycler
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
@@ -32,7 +33,7 @@ from ..validation import check_name
 from ..wording import LANGUAGES
 from .sizes import DPI, FONT_SIZE, WIDTH
 
-__all__ = ["CJK_FAMILY", "THEMES", "colour", "new_figure", "rc", "themed"]
+__all__ = ["CJK_FAMILY", "THEMES", "colour", "figure_of", "new_figure", "rc", "themed"]
 
 #: The family name of the Simplified Chinese face of Noto Sans CJK.
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -152,7 +153,9 @@ def themed(draw: F) -> F:
 
     @functools.wraps(draw)
     def wrapper(*args: Any, lang: str, theme: str, **kwargs: Any) -> Figure:
-        with mpl.rc_context(rc(theme, lang)):
+        # Any: matplotlib types the keys as a Literal of every rcParams name.
+        settings: Any = rc(theme, lang)
+        with mpl.rc_context(settings):
             fig = draw(*args, lang=lang, theme=theme, **kwargs)
             _fit_height(fig)
         return fig
@@ -203,6 +206,13 @@ def colour(name: str) -> str:
     scheme; the value it stands for now does not change.
     """
     return to_hex(name)
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The figure that ``ax`` is drawn on (the top-level one, not a subfigure)."""
+    fig = ax.get_figure(root=True)
+    assert fig is not None, "axes that belong to no figure"
+    return fig
 
 
 def new_figure(height: float, width: float = WIDTH) -> Figure:

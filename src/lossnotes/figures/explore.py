@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from ..surface import Surface
 from ..validation import N_, InputError
@@ -55,7 +56,8 @@ def surface_panels(
         ax.set_title(_("$z_2$ fixed at {value}").format(value=signed(surface.grid.fixed_logit)))
         label_logit_axes(ax, _)
         bar = colour_bar(ax, image)
-        bar.formatter.set_useOffset(False)
+        if isinstance(bar.formatter, ScalarFormatter):
+            bar.formatter.set_useOffset(False)
     fig.suptitle(
         _("{loss}, target {target}").format(
             loss=loss_label(first.loss_name, lang), target=target_label(first.target, lang)

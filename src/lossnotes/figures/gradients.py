@@ -46,6 +46,7 @@ def gradient_norm_maps(surfaces: Sequence[Surface], *, lang: str, theme: str) ->
         label_logit_axes(ax, _)
     for ax in axes[len(surfaces) :]:
         ax.set_visible(False)
+    assert image is not None, "no surface to draw"
     bar = fig.colorbar(image, ax=axes.tolist(), shrink=0.8)
     bar.set_label(_("gradient norm (all three logits)"))
     return fig

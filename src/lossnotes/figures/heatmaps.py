@@ -21,7 +21,7 @@ from ..grid import Grid
 from ..surface import Surface
 from ..validation import N_, InputError
 from ..wording import translator
-from ._style import new_figure, themed
+from ._style import figure_of, new_figure, themed
 from .labels import loss_label, signed, target_label
 
 __all__ = ["loss_heatmap", "loss_heatmaps"]
@@ -34,7 +34,7 @@ def draw_image(ax: Axes, values: np.ndarray, grid: Grid, **kwargs: Any) -> AxesI
 
 def colour_bar(ax: Axes, image: AxesImage, **kwargs: Any) -> Colorbar:
     """A colour bar for ``image`` right of ``ax``, shorter than it (its labels clear the title)."""
-    return ax.figure.colorbar(image, cax=ax.inset_axes((1.05, 0.075, 0.06, 0.85)), **kwargs)
+    return figure_of(ax).colorbar(image, cax=ax.inset_axes((1.05, 0.075, 0.06, 0.85)), **kwargs)
 
 
 def label_logit_axes(ax: Axes, _: Callable[[str], str]) -> None:
@@ -85,7 +85,7 @@ def loss_heatmap(surface: Surface, ax: Axes | None = None, *, lang: str, theme: 
     if ax is None:
         ax = new_figure(6.0).subplots()
     _heatmap(ax, surface, lang)
-    return ax.figure
+    return figure_of(ax)
 
 
 @themed

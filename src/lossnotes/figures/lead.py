@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from ..descent import Descent, leader_gap
 from ..validation import N_, InputError
 from ..wording import translator
-from ._style import new_figure, themed
+from ._style import figure_of, new_figure, themed
 from .labels import loss_label, minus_signs
 from .training import LOSS_COLOURS
 
@@ -93,4 +93,4 @@ def lead_figure(
     ax.set_xlabel(_("updates"))
     ax.set_ylabel(_("lead of the target logit"))
     ax.yaxis.set_major_formatter(lambda value, _pos: minus_signs(f"{value:g}"))
-    return ax.figure
+    return figure_of(ax)

@@ -78,7 +78,9 @@ def encode_png(pixels: np.ndarray) -> bytes:
     from PIL import Image
 
     image = Image.fromarray(pixels)
-    palette = image.quantize(256, method=Image.Quantize.MAXCOVERAGE, kmeans=3, dither=0)
+    palette = image.quantize(
+        256, method=Image.Quantize.MAXCOVERAGE, kmeans=3, dither=Image.Dither.NONE
+    )
     difference = delta_e(pixels, np.asarray(palette.convert("RGB")))
     if np.quantile(difference, _SHARE) > JUST_NOTICEABLE:
         palette = image

@@ -22,7 +22,7 @@ from ..closed_forms import Cliff, profile, surface_profile
 from ..grid import FIXED_CLASS
 from ..surface import Surface
 from ..wording import translator
-from ._style import colour, new_figure, themed
+from ._style import colour, figure_of, new_figure, themed
 from .heatmaps import colour_bar, draw_image, label_logit_axes, panel_title
 from .labels import loss_label
 
@@ -58,7 +58,7 @@ def surface_profile_plot(
         ax = new_figure(3.6).subplots()
     _profile(ax, surface, band, lang, theme)
     ax.legend(loc="best")
-    return ax.figure
+    return figure_of(ax)
 
 
 def _profile(ax: Axes, surface: Surface, band: Cliff | None, lang: str, theme: str) -> None:

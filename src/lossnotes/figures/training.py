@@ -21,7 +21,7 @@ from ..recovery import Recovery
 from ..surface import Surface
 from ..validation import N_, InputError
 from ..wording import translator
-from ._style import colour, new_figure, themed
+from ._style import colour, figure_of, new_figure, themed
 from .heatmaps import colour_bar, draw_image
 from .labels import loss_label, minus_signs
 
@@ -144,7 +144,7 @@ def gap_curves(runs: Sequence[Descent], ax: Axes | None = None, *, lang: str, th
     ax.set_xlabel(_("updates"))
     ax.set_ylabel(_("lead of the target logit over the best rival"))
     ax.legend()
-    return ax.figure
+    return figure_of(ax)
 
 
 @themed
@@ -173,10 +173,10 @@ def recovery_plot(
         xs = [position[r.fixed_logit] for r in rows]
         ys = [math.log10(r.recovered_at) if r.recovered_at else r.predicted_log10 for r in rows]
         ax.plot(xs, ys, color=line_colour, linewidth=1.5, label=loss_label(loss, lang))
-        ran = [r for r in rows if r.recovered_at is not None]
+        ran = [(position[r.fixed_logit], r.recovered_at) for r in rows if r.recovered_at]
         ax.plot(
-            [position[r.fixed_logit] for r in ran],
-            [math.log10(r.recovered_at) for r in ran],
+            [x for x, steps in ran],
+            [math.log10(steps) for x, steps in ran],
             linestyle="none",
             marker="o",
             markersize=7,
@@ -204,4 +204,4 @@ def recovery_plot(
     ax.set_xlabel(_("fixed logit of the target class"))
     ax.set_ylabel(_("updates until the target leads (log scale)"))
     ax.legend(handles=handles)
-    return ax.figure
+    return figure_of(ax)
