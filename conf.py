@@ -134,7 +134,6 @@ html_theme = "sphinx_book_theme"
 html_static_path = [str(ROOT / "docs" / "_static")]
 templates_path = [str(ROOT / "docs" / "_templates")]
 html_css_files = ["lossnotes.css", "translation-progress.css"]
-html_js_files = ["lossnotes.js"]
 html_last_updated_fmt = None
 html_theme_options = {
     "home_page_in_toc": True,

@@ -40,9 +40,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=_needs_site)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--site-build",
+        type=Path,
+        default=None,
+        help="test this build folder of an earlier `make html` (_build) instead of building "
+        "the site again; for the edit loop only (tests that rebuild may write into it)",
+    )
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the session's site build now if a selected test needs it."""
     if session.config.option.collectonly or not any(map(_needs_site, session.items)):
+        return
+    if session.config.option.site_build is not None:
         return
     folder = Path(tempfile.mkdtemp(prefix="lossnotes-build-"))
     log = folder / "build.log"
@@ -81,6 +93,8 @@ def build_dir(request: pytest.FixtureRequest) -> Path:
     The folder holds what ``_build`` holds after ``make html``: ``html/``, ``doctrees/`` and
     the notebooks' execution caches. Tests that rebuild reuse it rather than start over.
     """
+    if request.config.option.site_build is not None:
+        return request.config.option.site_build.resolve()
     folder, process, log = request.config.stash[_BUILD]
     status = process.wait()
     output = log.read_text(encoding="utf-8", errors="replace")

@@ -107,9 +107,15 @@ class Visit:
         self.requests: list[str] = []
         self.failed: list[str] = []
         self.context.on("request", lambda request: self.requests.append(request.url))
+        # A request the browser itself cancels (net::ERR_ABORTED: the favicon of a page the
+        # test has already left) is not a failure of the site; a missing file is an HTTP 404.
         self.context.on(
             "requestfailed",
-            lambda request: self.failed.append(f"{request.url} ({request.failure})"),
+            lambda request: (
+                self.failed.append(f"{request.url} ({request.failure})")
+                if "ERR_ABORTED" not in (request.failure or "")
+                else None
+            ),
         )
         self.context.on(
             "response",
@@ -327,7 +333,8 @@ _SCHEME_REPORT = """() => {
   const images = pictures.map((picture) => picture.querySelector('img'));
   return {
     theme: document.documentElement.dataset.theme,
-    figures: document.querySelectorAll('article figure').length,
+    // figures of the page's images (the explorer draws its own, on canvases)
+    figures: document.querySelectorAll('article figure:has(img)').length,
     pictures: pictures.length,
     shown: pictures.map((picture) => {
       const img = picture.querySelector('img');

@@ -592,7 +592,7 @@ def test_without_scripts_the_build_time_figures_show(browser, server, visits) ->
             page = visit.page
             assert page.locator(".lossnotes-explorer").count() == 1
             assert not page.locator(".lossnotes-explorer").is_visible()
-            figures = page.locator("figure.only-light img")
+            figures = page.locator("figure picture img")
             assert figures.count() >= 2 and figures.first.is_visible()
 
 

@@ -152,12 +152,15 @@ _FILE_ALT = re.compile(r'<img alt="([^"]*(?:/|\.png|\.svg|\.jpe?g)[^"]*)"')
 
 
 def caption_text(fragment: str) -> str:
-    """The caption's plain text: tags dropped, TeX delimiters dropped, spaces collapsed."""
+    """The caption's plain text: tags dropped, TeX delimiters dropped, spaces collapsed.
+
+    Numbers keep the true minus sign the caption shows (screen readers say "minus").
+    """
     match = _CAPTION.search(fragment)
     if match is None:
         return ""
     text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
-    return " ".join(_MATH.sub(lambda m: plain_tex(m.group(1)), text).split())
+    return true_minus(" ".join(_MATH.sub(lambda m: plain_tex(m.group(1)), text).split()))
 
 
 _MATH = re.compile(r"\\\((.*?)\\\)", re.S)
