@@ -140,7 +140,7 @@ _REPORT = """() => {
   document.querySelectorAll('[title], [aria-label], [placeholder], img[alt]').forEach((el) => {
     if (el.closest('article.bd-article mjx-container') || foreign(el)) return;
     // a cross-reference to the API names its target in its tooltip
-    if (el.matches('a[title][href*="#lossnotes."]')) return;
+    if (el.matches('a[title][href*="#lossnotes."], a[title][href*="#module-lossnotes."]')) return;
     for (const name of ['title', 'aria-label', 'placeholder']) {
       const value = el.getAttribute(name);
       if (value && !el.closest('.bd-article .cell_output')) chrome.push(value);
