@@ -46,7 +46,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=Path,
         default=None,
         help="test this build folder of an earlier `make html` (_build) instead of building "
-        "the site again; for the edit loop only (tests that rebuild may write into it)",
+        "the site again, for the edit loop only (tests that rebuild may write into it); "
+        "name the test paths too: pytest --site-build _build tests",
     )
 
 

@@ -208,6 +208,14 @@ def test_every_page_has_preview_tags_in_its_language(site: Path, lang: str) -> N
         assert tags["og:locale"] == locale[lang], page
         assert f'<meta property="og:locale:alternate" content="{locale[other]}" />' in html
         assert bool(cjk.search(tags["description"])) == (lang == "zh_CN"), (page, tags)
+        # spaced as the page is: "starts at −1000", "是 −1，", never "at-1000" or "−1 ，"
+        for tag in ("description", "og:description"):
+            text = tags[tag]
+            assert not re.search(r"[A-Za-z\u3400-\u9fff][-\u2212]\d|\s[，。；：、）]", text), text
+            assert not re.search(r"(?<![\de])-\d", text), f"{page}: hyphen for minus: {text}"
+        # the preview image is the landing page's lead figure, described in this language
+        assert tags["og:image:alt"] != "lossnotes", page
+        assert bool(cjk.search(tags["og:image:alt"])) == (lang == "zh_CN"), tags["og:image:alt"]
 
 
 @pytest.mark.parametrize("lang", EDITIONS)

@@ -26,6 +26,9 @@ build that rewrites only some pages gives the same result as a full one.
 - **Nothing deployed that no page requests.** Source maps, Font Awesome's script and
   MathJax's speech-rule data (used only by its optional speech and explorer tools) are
   removed from the output.
+- **Link previews.** The descriptions that sphinxext-opengraph writes are spaced as the
+  page's text is, with true minus signs; the preview image (the lead figure) is described
+  by its caption in the edition's language.
 - **MathJax.** Formulas are out of the tab order (``inTabOrder: false``): a keyboard reader
   tabs through links and buttons, not through 60 formulas.
 """
@@ -268,10 +271,58 @@ def number_style(text: str) -> str:
     return _CELL.sub(cell, text)
 
 
+# -- Link previews ---------------------------------------------------------------------------------
+
+_DESCRIPTION = re.compile(
+    r'(<meta (?:name="description"|property="og:description"|name="twitter:description") '
+    r'content=")([^"]*)(")'
+)
+_PREVIEW_ALT = re.compile(r'(<meta property="og:image:alt" content=")[^"]*(")')
+_CJK = "\u3400-\u9fff"
+_FULLWIDTH_OPEN = "（《「『“"
+_FULLWIDTH_CLOSE = "，。；：、！？）》」』”"
+
+
+def tidy_description(text: str) -> str:
+    """A preview description (sphinxext-opengraph's) spaced as the page's text is.
+
+    That extension joins a paragraph's pieces itself: it drops the space before a glued
+    negative number ("starts at-1000", since "-" is punctuation to it) and puts one before
+    Chinese punctuation ("-1 ，"). Numbers get the page's true minus sign.
+    """
+    text = re.sub(rf"(?<!\d)([A-Za-z{_CJK}])-(?=\d)", "\\1 -", text)
+    text = re.sub(rf"\s+(?=[{_FULLWIDTH_CLOSE}])", "", text)
+    text = re.sub(rf"(?<=[{_FULLWIDTH_OPEN}{_FULLWIDTH_CLOSE}])\s+", "", text)
+    return true_minus(text)
+
+
+def preview_tags(text: str, image_alt: str) -> str:
+    """Descriptions tidied (:func:`tidy_description`); the preview image described."""
+    text = _DESCRIPTION.sub(lambda m: m.group(1) + tidy_description(m.group(2)) + m.group(3), text)
+    if image_alt:
+        alt = html.escape(image_alt, quote=True)
+        text = _PREVIEW_ALT.sub(lambda m: m.group(1) + alt + m.group(2), text)
+    return text
+
+
+def preview_alt(outdir: Path) -> str:
+    """The preview image's description: the lead figure's caption, in the edition's language."""
+    page, figure_id = PREVIEW_FIGURE
+    html_path = outdir / page
+    if not html_path.is_file():
+        return ""
+    match = re.search(
+        rf'<figure[^>]*id="{figure_id}"[^>]*>(.*?)</figure>',
+        html_path.read_text(encoding="utf-8"),
+        re.S,
+    )
+    return caption_text(match.group(1)) if match else ""
+
+
 # -- Pages -----------------------------------------------------------------------------------------
 
 
-def rewrite_page(text: str, page: Path, icons: dict, search_page: bool) -> str:
+def rewrite_page(text: str, page: Path, icons: dict, search_page: bool, image_alt: str = "") -> str:
     """One page as the reader's browser should receive it (see the module's docstring)."""
     if DONE in text:
         return text
@@ -289,6 +340,7 @@ def rewrite_page(text: str, page: Path, icons: dict, search_page: bool) -> str:
     text = merge_figure_pairs(text, page)
     text = caption_alt_text(text)
     text = number_style(text)
+    text = preview_tags(text, image_alt)
     return _ICON_ELEMENT.sub(
         lambda m: inline_icon(m.group(2), m.group(3), icons) or m.group(0), text
     )
@@ -354,12 +406,14 @@ def _rewrite_edition(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     icons = icon_data(_fontawesome_bundle())
+    image_alt = preview_alt(outdir)
     for page in outdir.rglob("*.html"):
         relative = page.relative_to(outdir)
         if relative.parts[0].startswith("_"):
             continue
         text = page.read_text(encoding="utf-8")
-        rewritten = rewrite_page(text, page, icons, relative.as_posix() == "search.html")
+        search_page = relative.as_posix() == "search.html"
+        rewritten = rewrite_page(text, page, icons, search_page, image_alt)
         if rewritten != text:
             page.write_text(rewritten, encoding="utf-8")
     prune(outdir)
