@@ -23,7 +23,7 @@ from lossnotes.figures.gradients import (
     gradient_arrows,
     gradient_norm_maps,
 )
-from lossnotes.figures.labels import format_value
+from lossnotes.figures.labels import format_value, signed
 from lossnotes.figures.numerics import epsilon_figure, outcome_maps
 from lossnotes.figures.sections import colour_scale_figure, profile_figure
 from lossnotes.figures.tables import counts_table, lse_table
@@ -191,7 +191,8 @@ def test_format_value():
     assert format_value(float("nan")) == "NaN"
     assert format_value(float("-inf")) == "\u2212inf"
     assert format_value(-0.0) == "\u22120"
-    assert format_value(2.061153620314381e-09) == "2.06115362e\u221209"
+    assert format_value(2.061153620314381e-09) == "2.06115362e\u22129"
+    assert format_value(1.5e300) == "1.5e300" and signed(1e-6) == "1e\u22126"
 
 
 @pytest.mark.parametrize("lang", LANGS)

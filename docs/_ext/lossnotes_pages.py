@@ -15,7 +15,8 @@ build that rewrites only some pages gives the same result as a full one.
 - **Alt text.** Every figure's image is described by its caption, in the edition's language
   (Sphinx writes the image's file path there).
 - **Numbers.** Glued values (``{glue:text}``) and table cells that hold a number are kept on
-  one line and written with a true minus sign (U+2212).
+  one line and written as the figures and tables write them: a true minus sign (U+2212)
+  and an exponent without padding (``1e−6``, not Python's ``1e-06``).
 - **Icons.** Font Awesome's JavaScript (1.5 MB) turned each ``<i class="fa-...">`` into an
   inline SVG in the browser; the same SVG is written into the page here, from the icon data
   of the theme's own copy of Font Awesome, and the script is no longer loaded.
@@ -253,10 +254,17 @@ def true_minus(text: str) -> str:
     return re.sub(r"(?<![\w.])-(?=[\d.]|inf)|(?<=\de)-(?=\d)", "\u2212", text)
 
 
+def display_number(text: str) -> str:
+    """A number as the site writes it: true minus signs, exponents without padding."""
+    from lossnotes.figures.labels import plain_exponent
+
+    return true_minus(plain_exponent(text))
+
+
 def number_style(text: str) -> str:
-    """Glued values and numeric table cells: one line, true minus signs."""
+    """Glued values and numeric table cells: one line, one number style (display_number)."""
     text = _PASTED.sub(
-        lambda m: f'<span class="pasted-text lossnotes-number">{true_minus(m.group(1))}</span>',
+        lambda m: f'<span class="pasted-text lossnotes-number">{display_number(m.group(1))}</span>',
         text,
     )
 
@@ -266,7 +274,8 @@ def number_style(text: str) -> str:
             attributes = attributes.replace('class="', 'class="lossnotes-number ', 1)
         else:
             attributes += ' class="lossnotes-number"'
-        return f"<td{attributes}>{match.group(2)}{true_minus(match.group(3))}{match.group(4)}</td>"
+        number = display_number(match.group(3))
+        return f"<td{attributes}>{match.group(2)}{number}{match.group(4)}</td>"
 
     return _CELL.sub(cell, text)
 

@@ -8,6 +8,7 @@ the tables alike.
 from __future__ import annotations
 
 import math
+import re
 
 from ..comparison import STATISTICS, VANISHING_THRESHOLD
 from ..losses import LOSS_NAMES
@@ -21,6 +22,7 @@ __all__ = [
     "loss_label",
     "minus_signs",
     "outcome_names",
+    "plain_exponent",
     "signed",
     "statistic_label",
     "target_label",
@@ -97,9 +99,14 @@ def minus_signs(text: str) -> str:
     return text.replace("-", "\u2212")
 
 
+def plain_exponent(text: str) -> str:
+    """Exponents without padding or plus sign, as the site writes them: ``1e-06`` -> ``1e-6``."""
+    return re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", text)
+
+
 def signed(value: float) -> str:
     """A number in ``g`` format with a true minus sign: ``signed(-1000.0) == "\u22121000"``."""
-    return minus_signs(f"{value:g}")
+    return minus_signs(plain_exponent(f"{value:g}"))
 
 
 def format_value(value: float) -> str:
@@ -110,7 +117,7 @@ def format_value(value: float) -> str:
         return "inf" if value > 0 else "\u2212inf"
     if value == 0:
         return "\u22120" if math.copysign(1.0, value) < 0 else "0"
-    return minus_signs(f"{value:.10g}")
+    return minus_signs(plain_exponent(f"{value:.10g}"))
 
 
 def format_count(log10_n: float) -> str:
