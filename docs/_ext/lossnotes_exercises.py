@@ -9,10 +9,15 @@ Sphinx compares like with like and an unchanged project rewrites no page.
 sphinx-exercise also wraps every exercise's and solution's content in a section with the same
 id on every one of them (``exercise-content``, ``solution-content``); those ids are dropped, so
 that each id of a page is unique (the exercise or solution itself keeps its label as its id).
+
+sphinx-exercise copies its stylesheet only when the build has finished, after the pages that
+link it were written; a first build would link it without its checksum and the next build with
+it. Its folder is added to the static files, which Sphinx copies before it writes any page.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -47,10 +52,18 @@ def _drop_shared_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None
             section["ids"] = [i for i in section["ids"] if i not in SHARED_IDS]
 
 
+def _static_stylesheet(app: Sphinx) -> None:
+    import sphinx_exercise
+
+    assets = Path(sphinx_exercise.__file__).parent / "assets" / "html"
+    app.config.html_static_path.append(str(assets))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_exercise")
     # Sphinx's own TocTreeCollector assigns the numbers at the default priority (500).
     app.connect("env-get-updated", _restore_full_numbers, priority=100)
     app.connect("env-get-updated", _keep_exercise_numbers, priority=900)
     app.connect("doctree-resolved", _drop_shared_ids)
+    app.connect("builder-inited", _static_stylesheet)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
