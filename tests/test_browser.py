@@ -237,6 +237,9 @@ def test_every_page_renders_and_switches_language(
         expected = name if name in other_pages else "index.html"
         with visit.page.expect_navigation():
             switch.first.click()
+        # The landed page's favicon is fetched after its load event: let it finish before
+        # the next page is opened, or navigating away aborts it (a request failure).
+        visit.page.wait_for_load_state("networkidle")
         assert visit.page.url == f"{server}/{other}/{expected}", (
             f"the switcher on {lang}/{name} went to {visit.page.url}"
         )
