@@ -46,6 +46,10 @@ extensions = [
     "lossnotes_notebooks_reader",
     # What the browser receives: one figure copy per scheme, inline icons, alt text, weight
     "lossnotes_pages",
+    # Exercises and their solutions (loads sphinx-exercise); only exercises are numbered
+    "lossnotes_exercises",
+    # The standard toggle that collapses the solutions (`:class: dropdown`)
+    "sphinx_togglebutton",
 ]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 nitpicky = True
@@ -126,6 +130,12 @@ ogp_type = "article"
 
 # The 404 page of each edition (sphinx-notfound-page) is docs/404.md, translated like
 # every page; its links are server paths (notfound_urls_prefix, set per edition).
+
+# -- Exercises -----------------------------------------------------------------
+# A solution opens and closes by its title or the button beside it; no hint text beside
+# the button (sphinx-togglebutton ships no zh_CN words, and the title says what is inside).
+togglebutton_hint = ""
+togglebutton_hint_hide = ""
 
 # -- HTML --------------------------------------------------------------------
 html_title = "lossnotes"

@@ -243,6 +243,9 @@ def test_every_page_renders_and_switches_language(
         expected = name if name in other_pages else "index.html"
         with visit.page.expect_navigation():
             switch.first.click()
+        # The landed page's favicon is fetched after its load event: let it finish before
+        # the next page is opened, or navigating away aborts it (a request failure).
+        visit.page.wait_for_load_state("networkidle")
         assert visit.page.url == f"{server}/{other}/{expected}", (
             f"the switcher on {lang}/{name} went to {visit.page.url}"
         )
@@ -420,3 +423,46 @@ def test_a_link_to_a_figure_lands_on_the_copy_the_reader_sees(
     # the figure is at the top of the window, not the page's start
     assert seen["scroll"] > 500, seen
     assert -2 <= seen["top"] <= 0.25 * seen["viewport"], seen
+
+
+_SOLUTION_STATE = """(solution) => ({
+  hidden: solution.classList.contains('toggle-hidden'),
+  expanded: solution.querySelector('button.toggle-button')?.getAttribute('aria-expanded'),
+  shown: [...solution.querySelectorAll(':scope > :not(.admonition-title)')]
+    .some((e) => e.getBoundingClientRect().height > 0
+                 && getComputedStyle(e).visibility !== 'hidden'),
+})"""
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_solutions_are_collapsed_and_open_by_click_and_keyboard(
+    server: str, visit: Visit, lang: str
+) -> None:
+    """Every solution starts collapsed; a click on its title, Enter or Space opens it."""
+    page = visit.page
+    page.goto(f"{server}/{lang}/experiment.html")
+    page.wait_for_load_state("load")
+    solutions = page.locator("div.solution")
+    count = solutions.count()
+    assert count >= 3
+    for index in range(count):
+        state = solutions.nth(index).evaluate(_SOLUTION_STATE)
+        assert state == {"hidden": True, "expanded": "false", "shown": False}, (index, state)
+
+    first = solutions.nth(0)
+    first.locator(".admonition-title").click()
+    assert first.evaluate(_SOLUTION_STATE) == {"hidden": False, "expanded": "true", "shown": True}
+    first.locator(".admonition-title").click()
+    assert first.evaluate(_SOLUTION_STATE)["hidden"] is True
+
+    for index, key in ((1, "Enter"), (2, " ")):
+        solution = solutions.nth(index)
+        button = solution.locator("button.toggle-button")
+        button.focus()
+        assert button.evaluate("(b) => document.activeElement === b")
+        page.keyboard.press(key)
+        state = solution.evaluate(_SOLUTION_STATE)
+        assert state == {"hidden": False, "expanded": "true", "shown": True}, (key, state)
+        page.keyboard.press(key)
+        assert solution.evaluate(_SOLUTION_STATE)["hidden"] is True, key
+    assert not visit.errors, "\n".join(visit.errors)

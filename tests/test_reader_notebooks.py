@@ -38,6 +38,7 @@ EXECUTABLE = sorted(
     if "```{code-cell}" in path.read_text(encoding="utf-8") and path.stem not in WITHOUT_NOTEBOOK
 )
 MYST = re.compile(r"\{glue|```\{|^\s*\([\w-]+\)=\s*$|\{(doc|ref|numref|eq|download)\}`", re.M)
+EXERCISE_DIRECTIVE = re.compile(r"\{?(exercise|solution)(-start|-end)?\}|:label:|:class:")
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::[^`]*)?`")
 HAN = re.compile("[\u4e00-\u9fff]")
 WHEEL = "lossnotes-0.1.0-py3-none-any.whl"
@@ -124,6 +125,7 @@ def test_reader_notebooks_are_valid_standard_notebooks(site, lang):
         for cell in notebook.cells:
             if cell.cell_type == "markdown":
                 assert not MYST.search(cell.source), (page, cell.source)
+                assert not EXERCISE_DIRECTIVE.search(cell.source), (page, cell.source)
             for output in cell.get("outputs", ()):
                 for mimetype in output.get("data", {}):
                     assert not mimetype.startswith("application/papermill"), (page, mimetype)
@@ -148,12 +150,45 @@ def test_hidden_cells_are_kept_collapsed(site):
     hidden = [
         c for c in notebook.cells if c.metadata.get("jupyter", {}).get("source_hidden") is True
     ]
-    # Every remove-cell/remove-input cell of the page, plus the notebook's setup cell.
+    # Every remove-cell/remove-input cell of the page, every code cell of a solution (its
+    # output collapsed too), plus the notebook's setup cell.
     page_hides = re.findall(r"^:tags: \[[^\]]*remove-(?:cell|input)", source, re.M)
+    solutions = re.findall(r"```\{solution-start\}.*?```\{solution-end\}", source, re.S)
+    solution_code = [
+        cell
+        for block in solutions
+        for cell in re.findall(r"```\{code-cell\} python\n(.*?)```", block, re.S)
+        if not re.match(r":tags: \[[^\]]*remove-(?:cell|input)", cell)
+    ]
     assert len(page_hides) >= 5
-    assert len(hidden) == len(page_hides) + 1
+    assert len(solution_code) >= 3
+    assert len(hidden) == len(page_hides) + len(solution_code) + 1
+    outputs_hidden = [
+        c for c in hidden if c.metadata.get("jupyter", {}).get("outputs_hidden") is True
+    ]
+    assert len(outputs_hidden) >= len(solution_code)
     assert any("glue_figure(" in c.source for c in hidden)
     assert not any("myst_nb" in c.source for c in notebook.cells)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_exercises_are_bold_headings_and_solutions_collapsed(site, lang):
+    exercise, solution = {"en": ("Exercise", "Solution to"), "zh_CN": ("练习", "解答")}[lang]
+    notebook = _notebook(site, lang, "experiment")
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    labels = re.findall(
+        r"```\{exercise-start\}\n:label: ([\w-]+)",
+        (DOCS / "experiment.md").read_text(encoding="utf-8"),
+    )
+    assert len(labels) >= 3
+    for number, label in enumerate(labels, 1):
+        assert f'<a id="{label}"></a>**{exercise} {number}**' in text, label
+        assert f"<summary>{solution} {exercise} {number}</summary>" in text, label
+    # Every solution's prose is inside <details>, closed.
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and "<details" in cell.source:
+            assert cell.source.count("<details>") == cell.source.count("</details>")
+            assert "<details open" not in cell.source
 
 
 def test_markdown_keeps_math_values_and_links(site):

@@ -177,6 +177,10 @@ class MarkdownWriter:
                 yield _line(child), f"{'#' * max(depth, 1)} {self.inline(child)}"
             elif isinstance(child, nodes.container) and child.get("nb_element") == "cell_code":
                 yield _line(child), CodeCell(child["cell_index"])
+            elif _kind(child) == "exercise":
+                yield _line(child), self.exercise(child)
+            elif _kind(child) == "solution":
+                yield from self.solution(child)
             else:
                 text = self.block(child)
                 if text:
@@ -234,6 +238,44 @@ class MarkdownWriter:
             location=node,
         )
         return _escape(node.astext())
+
+    # Exercises and solutions (sphinx-exercise): a bold numbered heading; solutions collapsed.
+    def exercise(self, node: nodes.Element) -> str:
+        anchors = "".join(f'<a id="{ident}"></a>' for ident in node.get("ids", ()))
+        number = self.app.env.toc_fignumbers.get(self.docname, {}).get("exercise", {})
+        ident = next((i for i in node.get("ids", ()) if i in number), None)
+        heading = self.app.config.numfig_format["exercise"] % (
+            ".".join(map(str, number[ident])) if ident else ""
+        )
+        body = "\n\n".join(part for part in map(self.block, _content(node)) if part)
+        return f"{anchors}**{_escape(heading.strip())}**\n\n{body}"
+
+    def solution(self, node: nodes.Element) -> Iterator[tuple[int | None, Any]]:
+        """Prose in ``<details>`` blocks under the solution's title; its code cells apart."""
+        title = node.next_node(nodes.title)
+        summary = _escape(title.astext().strip()) if title is not None else ""
+        prose: list[str] = []
+        line = _line(node)
+
+        def details() -> tuple[int | None, str]:
+            text = "\n\n".join(prose)
+            return line, f"<details>\n<summary>{summary}</summary>\n\n{text}\n\n</details>"
+
+        for child in _content(node):
+            if isinstance(child, nodes.container) and child.get("nb_element") == "cell_code":
+                if prose:
+                    yield details()
+                    prose = []
+                yield _line(child), CodeCell(child["cell_index"])
+                line = None
+                continue
+            text = self.block(child)
+            if text:
+                if not prose and line is None:
+                    line = _line(child)
+                prose.append(text)
+        if prose:
+            yield details()
 
     def body(self, node: nodes.Element) -> str:
         parts = (self.block(child) for child in node.children)
@@ -334,6 +376,33 @@ class MarkdownWriter:
                 path = f"{self.docname}{self.app.builder.out_suffix}"
             url = _site_url(self.app, path + (f"#{fragment}" if fragment else ""), self.docname)
         return f"<{url}>" if re.search(r"[\s()]", url) else url
+
+
+def _kind(node: nodes.Node) -> str | None:
+    """``"exercise"`` or ``"solution"`` for sphinx-exercise's nodes, else None."""
+    name = type(node).__name__
+    if name in ("exercise_node", "exercise_enumerable_node"):
+        return "exercise"
+    return "solution" if name == "solution_node" else None
+
+
+def _content(node: nodes.Element) -> Iterator[nodes.Node]:
+    """An exercise's or a solution's blocks after its title (out of the section holding them)."""
+    for child in node.children:
+        if isinstance(child, nodes.section):
+            yield from _content(child)
+        elif not isinstance(child, nodes.title):
+            yield child
+
+
+def solution_cells(doctree: nodes.document) -> set[int]:
+    """Indices of the code cells inside solutions: collapsed in the reader notebook."""
+    return {
+        cell["cell_index"]
+        for solution in doctree.findall(lambda n: _kind(n) == "solution")
+        for cell in solution.findall(nodes.container)
+        if cell.get("nb_element") == "cell_code"
+    }
 
 
 def _line(node: nodes.Node) -> int | None:
@@ -629,6 +698,7 @@ def reader_notebook(app: Sphinx, docname: str, doctree: nodes.document, executed
     formats = glue_formats(Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))
     shown_later = figures_shown_later(executed)
     records = figure_records(executed)
+    in_solutions = solution_cells(doctree)
     has_edition_cell = any(EDITION_TAG in cell.metadata.get("tags", ()) for cell in executed.cells)
     if not has_edition_cell:
         logger.warning(
@@ -657,8 +727,10 @@ def reader_notebook(app: Sphinx, docname: str, doctree: nodes.document, executed
         tags = list(cell.metadata.get("tags", ()))
         metadata: dict[str, Any] = {}
         hidden = {"remove-cell", "remove_cell", "remove-input", "remove_input"}
-        if hidden & set(tags):
+        if hidden & set(tags) or index in in_solutions:
             metadata.setdefault("jupyter", {})["source_hidden"] = True
+        if index in in_solutions:
+            metadata["jupyter"]["outputs_hidden"] = True
         if {"remove-output", "remove_output"} & set(tags):
             metadata.setdefault("jupyter", {})["outputs_hidden"] = True
         kept = [tag for tag in tags if not tag.startswith(("remove-", "remove_"))]
