@@ -350,3 +350,18 @@ def test_a_cell_writing_to_stderr_fails_the_build(tmp_path, root):
     )
     assert result.returncode != 0
     assert "stderr was found in the cell outputs" in result.stderr
+
+
+def test_small_stylesheets_are_written_into_the_page(site):
+    """The site's own stylesheets come inline (fewer requests); toggles' assets only where used."""
+    for lang in ("en", "zh_CN"):
+        with_exercises = (site / lang / "experiment.html").read_text(encoding="utf-8")
+        without = (site / lang / "references.html").read_text(encoding="utf-8")
+        for name in ("lossnotes.css", "lossnotes-pages.css", "translation-progress.css"):
+            assert f'<style data-source="{name}">' in with_exercises, name
+            assert f'<style data-source="{name}">' in without, name
+            assert not (site / lang / "_static" / name).exists(), name
+        assert '<style data-source="togglebutton.css">' in with_exercises
+        assert "togglebutton.js" in with_exercises
+        assert "togglebutton" not in without and "exercise.css" not in without
+        assert not re.search(r'<link rel="stylesheet"[^>]*_static/lossnotes', with_exercises)
