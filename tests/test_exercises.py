@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 LANGUAGES = ("en", "zh_CN")
 #: The pages with exercises at their end, in reading order (the order of the toctree).
-PAGES_WITH_EXERCISES = ("experiment", "why", "gradients")
+PAGES_WITH_EXERCISES = ("experiment", "why", "gradients", "numerics", "training")
 SOLUTION = re.compile(r"```\{solution-start\}.*?```\{solution-end\}", re.S)
 EXERCISE = re.compile(r"```\{exercise-start\}\n:label: ([\w-]+)")
 SOLUTION_TARGET = re.compile(r"```\{solution-start\} ([\w-]+)")
