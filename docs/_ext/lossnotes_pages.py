@@ -80,7 +80,8 @@ SOURCE_MAP = re.compile(r"\n?/[/*][#@] sourceMappingURL=[^\n]*?(?:\*/)?\s*$")
 #: The site's own small stylesheets (each under 5 KB, about 16 KB together): written into
 #: each page's ``<head>`` where the page links them, in the same place, so the cascade keeps
 #: its order; a cold load makes up to six requests fewer (the budget is 30). The toggle's
-#: and the exercises' styles and the toggle's script go only to pages that have a toggle.
+#: and the exercises' styles and the toggle's script go only to pages that have a toggle,
+#: the translation-progress styles only to pages with an untranslated passage.
 INLINE_STYLES = (
     "lossnotes-pages.css",
     "exercise.css",
@@ -99,6 +100,9 @@ _TOGGLE_SCRIPT = re.compile(
     r"[^<]*</script>"
 )
 _CLASSES = re.compile(r'class="([^"]*)"')
+_UNTRANSLATED = re.compile(r'class="(?:[^"]*\s)?untranslated[\s"]')
+#: Comments of a stylesheet written into a page (a ``/*! ... */`` licence comment stays).
+_CSS_COMMENT = re.compile(r"/\*(?!!).*?\*/\s*", re.S)
 
 
 def has_toggle(text: str) -> bool:
@@ -380,6 +384,8 @@ def inline_styles(text: str, styles: dict[str, str]) -> str:
             return match.group(0)
         if name in TOGGLE_ONLY and not toggled:
             return ""
+        if name == "translation-progress.css" and not _UNTRANSLATED.search(text):
+            return ""  # marks untranslated passages: a page without one needs none of it
         return f'<style data-source="{name}">\n{styles[name].strip()}\n</style>'
 
     return _STYLESHEET.sub(style, text)
@@ -480,7 +486,7 @@ def _rewrite_edition(app: Sphinx, exception: Exception | None) -> None:
     image_alt = preview_alt(outdir)
     static = outdir / "_static"
     styles = {
-        name: (static / name).read_text(encoding="utf-8")
+        name: _CSS_COMMENT.sub("", (static / name).read_text(encoding="utf-8"))
         for name in INLINE_STYLES
         if (static / name).is_file()
     }

@@ -7,7 +7,9 @@
 
    A display equation wider than the column is scaled down to fit (to 45% at most);
    beyond that it scrolls inside its own box, never past the page's edge, and takes a tab
-   stop so that a keyboard can scroll it too. */
+   stop so that a keyboard can scroll it too.
+
+   The solutions' toggle buttons get their label in the edition's language. */
 (function () {
   "use strict";
 
@@ -39,6 +41,19 @@
       }
     });
   }
+
+  // sphinx-togglebutton labels its buttons in English; the page carries the edition's words.
+  function labelToggles() {
+    var article = document.querySelector("article[data-toggle-label]");
+    if (!article) {
+      return;
+    }
+    document.querySelectorAll(".toggle-button").forEach(function (button) {
+      button.setAttribute("aria-label", article.dataset.toggleLabel);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", labelToggles);
+  window.addEventListener("load", labelToggles);
 
   new MutationObserver(followScheme).observe(document.documentElement, {
     attributes: true,
