@@ -29,17 +29,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[docs,test,lint]'
 	touch $@
 
-html: $(STAMP)
-	$(BIN)/python tools/build_site.py html --build-dir $(BUILD)
-
-# axe-core (npm) for the browser tests' accessibility checks, as package-lock.json pins it.
-AXE := node_modules/axe-core/axe.min.js
-$(AXE): package.json package-lock.json
+# Node.js packages, as package-lock.json pins them: MathJax (mathjax-full), which typesets
+# the formulas while the site is built, and axe-core for the browser tests.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+html: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/build_site.py html --build-dir $(BUILD)
+
 # One build of both editions per session, shared by every test that needs the site.
-test: $(STAMP) $(AXE)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/build_site.py validate
 	$(BIN)/python -m pytest
 

@@ -38,8 +38,8 @@ extensions = [
     "lossnotes_links",
     # Chinese search: whole terms, English equivalents, queries without spaces
     "lossnotes_search",
-    # MathJax served by the site itself
-    "lossnotes_mathjax",
+    # formulas typeset by MathJax while the site is built: no MathJax in the browser
+    "lossnotes_math",
     # the interactive explorer of the experiment (the explorer directive)
     "lossnotes_explorer",
     # reader notebooks in the download menu, the wheel, the zip of an edition's notebooks
@@ -157,5 +157,6 @@ html_theme_options = {
 }
 # Light or dark as the reader's system prefers, until the reader picks one.
 html_context = {"default_mode": "auto"}
-# MathJax 3 from the site itself (docs/_ext/lossnotes_mathjax.py).
-mathjax_path = "mathjax/tex-chtml.js"
+# Formulas typeset while the site is built (docs/_ext/lossnotes_math.py), by MathJax 3 in
+# Node.js (npm's mathjax-full, which `npm ci` installs); pages carry finished markup.
+html_math_renderer = "lossnotes"

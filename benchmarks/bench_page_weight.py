@@ -5,7 +5,7 @@ does (tools/serve.py: text gzip-compressed, as hosts send it; ``--plain`` serves
 uncompressed with Python's own static server instead) and loads every page of both
 editions in Debian's headless Chromium (driven by playwright), each in a fresh browser
 context, so nothing comes from a cache. A page counts as loaded when the network has been
-idle for half a second (MathJax fetches its fonts after the ``load`` event).
+idle for half a second (fonts and lazily loaded figures may follow the ``load`` event).
 
 Prints, per page and edition: the bytes transferred (response headers and bodies, as
 Chromium's network layer counts them), the bytes after decompression, the number of

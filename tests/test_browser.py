@@ -1,7 +1,8 @@
 """Both editions in a real browser: Debian's Chromium, headless, driven by playwright.
 
 The built site is served on 127.0.0.1. Every page of both editions must load with no
-console error, decode every image, have every equation rendered by MathJax, switch
+console error, decode every image, show every equation typeset (as SVG, by MathJax while
+the site was built: no MathJax script runs in the browser) with every glyph drawn, switch
 to the same page in the other language, and request nothing from anywhere else.
 Search must find the project's Chinese and English terms. Screenshots of the
 experiment page (both editions, light and dark) go to ``test-artifacts/``.
@@ -166,9 +167,7 @@ def _pages(site: Path, lang: str) -> list[str]:
 
 
 _WAIT_FOR_MATH = """async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
+  await document.fonts.ready;
   return true;
 }"""
 
@@ -184,8 +183,18 @@ _MATH_REPORT = """() => {
   const text = main.textContent;
   const leftovers = ['\\\\(', '\\\\[', '\\\\frac', '\\\\mathrm', '\\\\operatorname', '$$']
     .filter((tex) => text.includes(tex));
-  return {count: math.length, raw: raw, leftovers: leftovers,
-          mathjax: typeof window.MathJax !== 'undefined'};
+  // Typeset formulas are SVG: each glyph refers to an outline on the page, and each formula
+  // has a size on screen.
+  const uses = [...document.querySelectorAll('mjx-container use')];
+  const missing = [...new Set(uses.map((use) => use.getAttribute('xlink:href'))
+    .filter((href) => !document.getElementById(href.slice(1))))];
+  const empty = [...document.querySelectorAll('mjx-container > svg')]
+    .filter((svg) => { const box = svg.getBoundingClientRect();
+                       return svg.closest('details:not([open])') === null
+                         && (box.width === 0 || box.height === 0); }).length;
+  const scripts = [...document.scripts].map((s) => s.src).filter((src) => /mathjax/i.test(src));
+  return {count: math.length, raw: raw, leftovers: leftovers, missing: missing,
+          glyphs: uses.length, empty: empty, scripts: scripts};
 }"""
 
 _IMAGE_REPORT = """async () => {
@@ -216,8 +225,11 @@ def _assert_page_ok(report: dict, where: str) -> None:
     math, images = report["math"], report["images"]
     assert not images["broken"], f"{where}: images that do not decode: {images['broken']}"
     if math["count"]:
-        assert math["mathjax"], f"{where}: has equations but MathJax did not load"
-    assert not math["raw"], f"{where}: equations MathJax did not render: {math['raw']}"
+        assert math["glyphs"], f"{where}: has equations but no glyph is drawn"
+    assert not math["missing"], f"{where}: glyphs with no outline: {math['missing']}"
+    assert not math["empty"], f"{where}: {math['empty']} formulas drawn with no size"
+    assert not math["scripts"], f"{where}: loads MathJax in the browser: {math['scripts']}"
+    assert not math["raw"], f"{where}: equations not typeset: {math['raw']}"
     assert not math["leftovers"], f"{where}: raw TeX left in the page: {math['leftovers']}"
 
 

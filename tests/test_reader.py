@@ -80,16 +80,10 @@ def chromium(reader_server: str) -> Iterator[object]:
 # -- What one visit records ------------------------------------------------------------------
 
 _SETTLE = """async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
-  // Bring every lazily loaded figure into view, then return to the top.
-  const step = Math.max(200, window.innerHeight / 2);
-  for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
-    window.scrollTo(0, y);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-  window.scrollTo(0, 0);
+  await document.fonts.ready;
+  // Load every lazily loaded figure now, as scrolling to it would (the <picture> still picks
+  // the copy of the active scheme), and wait until each is decoded.
+  document.querySelectorAll('img[loading="lazy"]').forEach((img) => { img.loading = 'eager'; });
   await Promise.all([...document.images].map((img) => img.decode().catch(() => null)));
   return true;
 }"""
@@ -493,7 +487,10 @@ def test_nothing_deployed_that_no_page_requests(site: Path) -> None:
         static = site / lang / "_static"
         assert not list(static.rglob("*.map")), "source maps deployed"
         assert not (static / "scripts" / "fontawesome.js").exists()
-        assert not (static / "mathjax" / "sre").exists(), "MathJax speech rules deployed"
+        # Formulas arrive typeset as SVG: nothing of MathJax is deployed.
+        assert not (static / "mathjax").exists(), "MathJax deployed"
+        # Admonition icons are SVG masks: Font Awesome's webfonts are never requested.
+        assert not list(static.rglob("fa-*.woff2")), "Font Awesome's webfonts deployed"
         for name in _pages(site, lang):
             html = (site / lang / name).read_text(encoding="utf-8")
             assert "fontawesome.js" not in html, f"{lang}/{name} loads Font Awesome's script"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from pathlib import Path
 
@@ -109,3 +110,68 @@ def test_an_edition_cell_must_assign_the_language() -> None:
     broken = "```{code-cell} python\n:tags: [edition]\n\nimport os\n```\n"
     with pytest.raises(glue.EditionCellError, match="assigns no language"):
         glue.set_edition_language(broken, "zh_CN")
+
+
+# -- Formulas typeset while the site is built (lossnotes_math) ------------------------------
+
+
+def test_display_blocks_are_written_as_sphinx_writes_them() -> None:
+    math = _extension("lossnotes_math")
+    assert math.display_tex("a = b") == "a = b"
+    assert math.display_tex(r"a = b \\ c = d") == r"\begin{split}a = b \\ c = d\end{split}"
+    assert math.display_tex("a = b\n\nc = d\n\n") == (
+        r"\begin{align}\begin{aligned}a = b\\c = d\end{aligned}\end{align}"
+    )
+
+
+@pytest.mark.build
+def test_the_typesetter_returns_mathjax_markup_and_reports_tex_errors() -> None:
+    math = _extension("lossnotes_math")
+    typesetter = math.Typesetter()
+    try:
+        html, error = typesetter.typeset(r"\frac{\partial L}{\partial z_k} = p_k - y_k", True)
+        assert error is None
+        assert html.startswith('<mjx-container class="MathJax" jax="SVG" display="true"')
+        # The assistive MathML that screen readers read, with the formula's structure.
+        assert "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow>" in html
+        inline, _ = typesetter.typeset(r"-\log p_t", False)
+        assert 'display="true"' not in inline and "<mo>−</mo>" in inline
+        css, glyphs = typesetter.end_page()
+        assert 'mjx-container[jax="SVG"]' in css
+        # One outline per glyph used: the partial sign (U+1D715) once, though used twice.
+        assert glyphs.startswith('<svg id="MJX-SVG-global-cache" style="display: none"')
+        assert glyphs.count('<path id="MJX-TEX-I-1D715"') == 1
+        assert html.count('xlink:href="#MJX-TEX-I-1D715"') == 2
+        used = set(re.findall(r'xlink:href="#([^"]+)"', html + inline))
+        assert used == set(re.findall(r'<path id="([^"]+)"', glyphs))
+        assert "222B" not in glyphs  # no integral sign was typeset
+        typesetter.typeset("x", False)
+        assert "1D715" not in typesetter.end_page()[1]  # a new page starts afresh
+        _, error = typesetter.typeset(r"\frac{a", False)
+        assert error and "brace" in error.lower()
+        _, error = typesetter.typeset(r"\notamacro x", False)
+        assert error and "notamacro" in error
+    finally:
+        typesetter.close()
+
+
+@pytest.mark.build
+def test_a_tex_error_stops_the_build_at_its_location(tmp_path: Path) -> None:
+    import subprocess
+
+    root = EXTENSIONS.parent.parent
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Page\n\nFine $a^2$, broken $\\frac{a$.\n", encoding="utf-8")
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "sphinx", "-b", "html", "-c", str(root), "-W", "-q"),
+            *("-D", "language=en", "-D", "ogp_image=_static/favicon.svg"),
+            *(str(docs), str(tmp_path / "html")),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert result.returncode != 0
+    assert "index.md:3" in result.stderr and "TeX error in '\\\\frac{a'" in result.stderr

@@ -1,15 +1,18 @@
 """Links between the two editions, and the URLs the site is published at.
 
 - **Language switcher and alternates.** Every page links to the same page in the other
-  edition (``../<lang>/<page>.html``: the editions are sibling folders) and carries
-  ``<link rel="alternate" hreflang=...>`` for both. Where a page has no counterpart, the
+  edition (``../<lang>/<page>.html``: the editions are sibling folders). Where a page has
+  no counterpart, the
   switcher falls back to the other edition's home page. The switcher keeps the reader's
   ``#section`` (``docs/_static/lossnotes-language.js``): section ids are the same in both
   editions.
 - **Absolute URLs.** ``site_baseurl`` (``LOSSNOTES_BASEURL``) names where the site is
-  published; then the alternates, Sphinx's canonical links, the preview tags
-  (sphinxext-opengraph) and the sitemap (sphinx-sitemap, which conf.py loads only then:
-  the sitemap protocol requires absolute URLs) use it.
+  published; then the alternates (``<link rel="alternate" hreflang=...>`` for both
+  editions), Sphinx's canonical links, the preview tags (sphinxext-opengraph) and the
+  sitemap (sphinx-sitemap, which conf.py loads only then) use it. Alternates and sitemap
+  exist only then: search engines take neither with relative URLs (Google's "Tell Google
+  about localized versions of your page" asks for fully-qualified URLs; Lighthouse's
+  hreflang audit fails a relative href; the sitemap protocol requires absolute ``<loc>``).
 - **The 404 page** (sphinx-notfound-page, from ``docs/404.md``) links with absolute paths,
   since it is served at any missing address of its edition.
 - **Read the Docs** hosts each edition as a project at ``/<language>/<version>/``.
@@ -215,13 +218,13 @@ def _page_links(
         if target == pagename:
             alternates.append((other, pagename))
     context["lossnotes_switch"] = switch
-    links = []
-    for lang, page in sorted(alternates):
-        if app.config.site_baseurl:
-            href = _absolute(app, lang, page)
-        else:
-            href = _url(app, pagename, lang, page)
-        links.append(f'<link rel="alternate" hreflang="{hreflang(lang)}" href={quoteattr(href)} />')
+    if not app.config.site_baseurl:  # relative alternates are invalid: none at all
+        return
+    links = [
+        f'<link rel="alternate" hreflang="{hreflang(lang)}" '
+        f"href={quoteattr(_absolute(app, lang, page))} />"
+        for lang, page in sorted(alternates)
+    ]
     context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
 
 

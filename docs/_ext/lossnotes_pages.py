@@ -19,22 +19,22 @@ build that rewrites only some pages gives the same result as a full one.
   and an exponent without padding (``1e−6``, not Python's ``1e-06``).
 - **Icons.** Font Awesome's JavaScript (1.5 MB) turned each ``<i class="fa-...">`` into an
   inline SVG in the browser; the same SVG is written into the page here, from the icon data
-  of the theme's own copy of Font Awesome, and the script is no longer loaded.
+  of the theme's own copy of Font Awesome, and the script is no longer loaded. Admonition
+  icons, drawn by the theme with Font Awesome's 115 KB webfont, become SVG masks from the
+  same data (:func:`admonition_icon_css`).
 - **Search.** The theme loads the search index and its scripts on every page for a
   search-as-you-type box; the site's search runs on its search page, so only that page
   loads them. Search results rank pages above API entries (``search_scorer.js``) and show
   the page's own text, not the theme's buttons or TeX source (``lossnotes-search-snippets.js``).
-- **Nothing deployed that no page requests.** Source maps, Font Awesome's script and
-  MathJax's speech-rule data (used only by its optional speech and explorer tools) are
-  removed from the output.
+- **Nothing deployed that no page requests.** Source maps, Font Awesome's script and its
+  webfonts are removed from the output. (Formulas arrive typeset as SVG,
+  ``lossnotes_math.py``: nothing of MathJax is deployed.)
 - **Fewer requests.** The site's own small stylesheets are written into the page instead of
   linked (:data:`INLINE_STYLES`); the toggle's script and styles go only to pages with a
   toggle.
 - **Link previews.** The descriptions that sphinxext-opengraph writes are spaced as the
   page's text is, with true minus signs; the preview image (the lead figure) is described
   by its caption in the edition's language.
-- **MathJax.** Formulas are out of the tab order (``inTabOrder: false``): a keyboard reader
-  tabs through links and buttons, not through 60 formulas.
 """
 
 from __future__ import annotations
@@ -53,19 +53,12 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 
-#: Parts of MathJax's tree that no page requests: the speech-rule engine and the
-#: accessibility explorer built on it (opt-in through MathJax's menu), and the menu's
-#: standalone files, which ``tex-chtml.js`` already contains.
-MATHJAX_UNREQUESTED = (
-    "sre",
-    "a11y/explorer.js",
-    "a11y/semantic-enrich.js",
-    "a11y/complexity.js",
-    "ui",
-)
-
 #: Files of the theme that no page requests once the icons are inline.
-THEME_UNREQUESTED = ("scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.txt")
+THEME_UNREQUESTED = (
+    "scripts/fontawesome.js",
+    "scripts/fontawesome.js.LICENSE.txt",
+    "vendor/fontawesome/webfonts",  # icons are inline SVG, admonition icons SVG masks
+)
 
 #: The search page's own scripts (the theme loads them on every page).
 SEARCH_SCRIPTS = re.compile(
@@ -157,6 +150,46 @@ def icon_data(path: Path) -> dict[tuple[str, str], tuple[int, int, list[str]]]:
         key = (style, match.group(1) or match.group(2))
         icons.setdefault(key, (int(match.group(3)), int(match.group(4)), paths))
     return icons
+
+
+#: The icon of each kind of admonition on the site (Font Awesome 6 names, as the theme and
+#: sphinx-exercise choose them; None: no icon, as sphinx-exercise has it for solutions): the
+#: rest get the theme's default, the bell.
+ADMONITION_ICONS: dict[str, str | None] = {
+    "": "bell",
+    "seealso": "share",
+    "error": "circle-xmark",
+    "exercise": "pencil",
+    "solution": None,
+}
+
+
+def admonition_icon_css(icons: dict) -> str:
+    """Admonition icons as SVG masks in the text's colour, instead of Font Awesome's font.
+
+    The theme (and sphinx-exercise) draw each admonition's icon with a character of Font
+    Awesome's solid webfont: 115 KB fetched, with ``font-display: block``, for one icon.
+    The same icon drawn from the same Font Awesome data costs a few hundred bytes.
+    """
+    rules = [
+        ".bd-article div.admonition > p.admonition-title::after {\n"
+        '  content: "";\n  font: inherit;\n  background-color: currentColor;\n'
+        "  -webkit-mask: var(--lossnotes-admonition-icon) center / contain no-repeat;\n"
+        "  mask: var(--lossnotes-admonition-icon) center / contain no-repeat;\n}"
+    ]
+    for kind, name in ADMONITION_ICONS.items():
+        if name is None:
+            selector = f".bd-article div.admonition.{kind} > p.admonition-title::after"
+            rules.append(f"{selector} {{\n  content: none;\n}}")
+            continue
+        width, height, paths = icons[("fas", name)]
+        body = "".join(f"<path d='{d}'/>" for d in paths)
+        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>{body}</svg>"
+        escaped = svg.replace("#", "%23").replace("<", "%3C").replace(">", "%3E")
+        url = f"data:image/svg+xml,{escaped}"
+        selector = f"div.admonition.{kind}" if kind else "div.admonition"
+        rules.append(f'{selector} {{\n  --lossnotes-admonition-icon: url("{url}");\n}}')
+    return "\n".join(rules)
 
 
 def inline_icon(classes: str, attributes: str, icons: dict) -> str | None:
@@ -418,6 +451,9 @@ def rewrite_page(
     text = number_style(text)
     text = preview_tags(text, image_alt)
     text = inline_styles(text, styles or {})
+    if "admonition-title" in text:
+        style = f'<style data-source="admonition-icons">\n{admonition_icon_css(icons)}\n</style>\n'
+        text = text.replace("</head>", style + "</head>", 1)
     return _ICON_ELEMENT.sub(
         lambda m: inline_icon(m.group(2), m.group(3), icons) or m.group(0), text
     )
@@ -444,12 +480,10 @@ def _remove(path: Path) -> None:
 
 
 def prune(outdir: Path) -> None:
-    """Remove what no page requests: source maps, Font Awesome's script, MathJax's extras."""
+    """Remove what no page requests: source maps and Font Awesome's script."""
     static = outdir / "_static"
     for part in THEME_UNREQUESTED:
         _remove(static / part)
-    for part in MATHJAX_UNREQUESTED:
-        _remove(static / "mathjax" / part)
     for source_map in static.rglob("*.map"):
         source_map.unlink()
     for asset in [*static.rglob("*.js"), *static.rglob("*.css")]:
@@ -511,14 +545,6 @@ def _rewrite_edition(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _configure(app: Sphinx, config: Any) -> None:
-    # Formulas are not controls: out of the tab order (MathJax's menu stays on right click).
-    options = dict(config.mathjax3_config or {})
-    menu = dict(options.get("options", {}))
-    settings = dict(menu.get("menuOptions", {}).get("settings", {}))
-    settings.setdefault("inTabOrder", False)
-    menu["menuOptions"] = {**menu.get("menuOptions", {}), "settings": settings}
-    options["options"] = menu
-    config.mathjax3_config = options
     # The search page ranks a page whose title or text matches above an API entry.
     if not config.html_search_scorer:
         config.html_search_scorer = str(HERE / "search_scorer.js")

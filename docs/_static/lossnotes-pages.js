@@ -26,20 +26,38 @@
     });
   }
 
+  // Reads and writes in batches: the page is laid out twice, not twice per equation.
   function fitEquations() {
-    document.querySelectorAll('mjx-container[display="true"]').forEach(function (math) {
+    var maths = Array.prototype.slice.call(
+      document.querySelectorAll('mjx-container[display="true"]')
+    );
+    maths.forEach(function (math) {
       math.style.fontSize = "";
       math.removeAttribute("tabindex");
-      var room = math.clientWidth;
-      var need = math.scrollWidth;
-      if (room > 0 && need > room + 1) {
-        var scale = Math.max(0.45, room / need);
-        math.style.fontSize = Math.floor(scale * 100) + "%";
-        if (math.scrollWidth > math.clientWidth + 1) {
-          math.setAttribute("tabindex", "0");
-        }
-      }
     });
+    var boxes = maths.map(function (math) {
+      return {
+        room: math.clientWidth,
+        need: math.scrollWidth,
+        size: parseFloat(getComputedStyle(math).fontSize),
+      };
+    });
+    var scaled = maths.filter(function (math, i) {
+      var box = boxes[i];
+      if (box.room > 0 && box.need > box.room + 1) {
+        var scale = Math.max(0.45, box.room / box.need);
+        math.style.fontSize = Math.floor(scale * box.size * 100) / 100 + "px";
+        return true;
+      }
+      return false;
+    });
+    scaled
+      .filter(function (math) {
+        return math.scrollWidth > math.clientWidth + 1;
+      })
+      .forEach(function (math) {
+        math.setAttribute("tabindex", "0");
+      });
   }
 
   // sphinx-togglebutton labels its buttons in English; the page carries the edition's words.
@@ -61,19 +79,16 @@
   });
   followScheme();
 
-  function whenMathIsReady() {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(fitEquations);
-    }
-  }
+  // The formulas arrive typeset as SVG (no MathJax in the browser, no web font): fit them
+  // once the page is parsed, and after each resize.
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
     resizing = setTimeout(fitEquations, 150);
   });
-  if (document.readyState === "complete") {
-    whenMathIsReady();
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fitEquations);
   } else {
-    window.addEventListener("load", whenMathIsReady);
+    fitEquations();
   }
 })();
