@@ -155,7 +155,18 @@ _REPORT = """() => {
     light: new URL(picture.querySelector('img').getAttribute('src'), location.href).href,
     dark: new URL(picture.querySelector('source').getAttribute('srcset'), location.href).href,
   }));
+  // Display equations: the scale the stylesheet drew each at, whether it still scrolls in its
+  // box, and whether a keyboard can then reach it.
+  const equations = [...document.querySelectorAll('mjx-container[display="true"]')]
+    .filter((math) => math.getClientRects().length > 0)
+    .map((math) => {
+      const svg = math.querySelector(':scope > svg');
+      return {scale: svg.getBoundingClientRect().width / svg.width.baseVal.value,
+              scrolls: math.scrollWidth > math.clientWidth + 1,
+              focusable: math.tabIndex === 0, page: location.pathname};
+    });
   return {
+    equations: equations,
     scrollWidth: page.scrollWidth, clientWidth: page.clientWidth,
     theme: page.dataset.theme, chrome: chrome, images: images, captions: captions,
     pictures: pictures, figures: document.querySelectorAll('article figure:has(img)').length,
@@ -259,6 +270,22 @@ def test_no_page_scrolls_sideways(audit, lang: str, scheme: str, width: int) -> 
         if report["scrollWidth"] > report["clientWidth"]
     }
     assert not wide, f"{lang}, {scheme}, {width} px: pages wider than the window: {wide}"
+
+
+@pytest.mark.parametrize(("lang", "scheme", "width"), CASES)
+def test_display_equations_fit_or_scroll_never_cut(
+    audit, lang: str, scheme: str, width: int
+) -> None:
+    """Scaled to the column (to 45% at most), else scrolling in a box a keyboard can reach."""
+    equations = [e for report in audit(lang, scheme, width).values() for e in report["equations"]]
+    assert len(equations) > 100, f"{lang}: only {len(equations)} display equations"
+    for equation in equations:
+        assert 0.449 <= equation["scale"] <= 1.001, equation
+        assert not equation["scrolls"] or equation["focusable"], equation
+        if equation["scrolls"]:  # only an equation already at its smallest scale scrolls
+            assert equation["scale"] < 0.451, equation
+    if width == WIDTHS[0]:  # on a phone, some are scaled down
+        assert any(e["scale"] < 0.99 for e in equations)
 
 
 # -- Figures --------------------------------------------------------------------------------------

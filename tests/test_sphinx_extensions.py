@@ -132,6 +132,10 @@ def test_the_typesetter_returns_mathjax_markup_and_reports_tex_errors() -> None:
         html, error = typesetter.typeset(r"\frac{\partial L}{\partial z_k} = p_k - y_k", True)
         assert error is None
         assert html.startswith('<mjx-container class="MathJax" jax="SVG" display="true"')
+        # The stylesheet scales a display formula down to 45% of its width at most.
+        (width,) = re.findall(r'width="([\d.]+)ex"', html)
+        (least,) = re.findall(r"min-width: ([\d.]+)ex", html)
+        assert float(least) == pytest.approx(0.45 * float(width), abs=1e-3)
         # The assistive MathML that screen readers read, with the formula's structure.
         assert "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow>" in html
         inline, _ = typesetter.typeset(r"-\log p_t", False)

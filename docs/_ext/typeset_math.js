@@ -5,7 +5,9 @@
 // output:
 //   {"tex": "...", "display": true}  ->  {"html": "<mjx-container ...>"}  or  {"error": "..."}
 //   {"page": true}                   ->  {"css": "...", "glyphs": "<svg ...>"}
-// MathJax's SVG output, with its assistive MathML for screen readers. Each glyph's outline
+// MathJax's SVG output, with its assistive MathML for screen readers. A display formula's
+// <svg> carries a min-width of MIN_SCALE times its width: the site's stylesheet scales a
+// formula wider than the column down to fit, to that scale at most. Each glyph's outline
 // is written once per page: the formulas refer to it (<use>) in the hidden "glyphs" element
 // that ends the page, which also starts the next page afresh. No web font is needed.
 //
@@ -23,6 +25,9 @@ require("mathjax-full/js/input/tex/AllPackages.js");
 
 // The TeX packages MathJax's browser component (tex-chtml.js) has, or loads on first use.
 const PACKAGES = ["base", "ams", "newcommand", "configmacros", "boldsymbol"];
+// A display formula is scaled down to the column's width, to 45% of its size at most; beyond
+// that it scrolls inside its own box (lossnotes-pages.css).
+const MIN_SCALE = 0.45;
 const adaptor = liteAdaptor();
 AssistiveMmlHandler(RegisterHTMLHandler(adaptor));
 
@@ -55,6 +60,11 @@ function answer(request) {
   }
   try {
     const node = page.document.convert(request.tex, { display: Boolean(request.display) });
+    const svg = adaptor.firstChild(node);
+    const width = /^([\d.]+)ex$/.exec(adaptor.getAttribute(svg, "width") || "");
+    if (request.display && width) {
+      adaptor.setStyle(svg, "min-width", (MIN_SCALE * Number(width[1])).toFixed(3) + "ex");
+    }
     return { html: adaptor.outerHTML(node) };
   } catch (error) {
     return { error: String(error && error.message ? error.message : error) };

@@ -5,9 +5,9 @@
    theme sets <html data-theme="light|dark">), the source follows the page's scheme, so
    the browser fetches the copy shown and no other.
 
-   A display equation wider than the column is scaled down to fit (to 45% at most);
-   beyond that it scrolls inside its own box, never past the page's edge, and takes a tab
-   stop so that a keyboard can scroll it too.
+   A display equation wider than the column is scaled down to fit by the stylesheet (to
+   45% at most); beyond that it scrolls inside its own box, never past the page's edge, and
+   takes a tab stop here so that a keyboard can scroll it too.
 
    The solutions' toggle buttons get their label in the edition's language. */
 (function () {
@@ -26,38 +26,19 @@
     });
   }
 
-  // Reads and writes in batches: the page is laid out twice, not twice per equation.
-  function fitEquations() {
-    var maths = Array.prototype.slice.call(
-      document.querySelectorAll('mjx-container[display="true"]')
-    );
-    maths.forEach(function (math) {
-      math.style.fontSize = "";
-      math.removeAttribute("tabindex");
+  // An equation that scrolls in its box takes a tab stop, so that a keyboard can scroll it.
+  function focusScrollingEquations() {
+    var maths = document.querySelectorAll('mjx-container[display="true"]');
+    var scrolls = Array.prototype.map.call(maths, function (math) {
+      return math.scrollWidth > math.clientWidth + 1;
     });
-    var boxes = maths.map(function (math) {
-      return {
-        room: math.clientWidth,
-        need: math.scrollWidth,
-        size: parseFloat(getComputedStyle(math).fontSize),
-      };
-    });
-    var scaled = maths.filter(function (math, i) {
-      var box = boxes[i];
-      if (box.room > 0 && box.need > box.room + 1) {
-        var scale = Math.max(0.45, box.room / box.need);
-        math.style.fontSize = Math.floor(scale * box.size * 100) / 100 + "px";
-        return true;
-      }
-      return false;
-    });
-    scaled
-      .filter(function (math) {
-        return math.scrollWidth > math.clientWidth + 1;
-      })
-      .forEach(function (math) {
+    Array.prototype.forEach.call(maths, function (math, i) {
+      if (scrolls[i]) {
         math.setAttribute("tabindex", "0");
-      });
+      } else {
+        math.removeAttribute("tabindex");
+      }
+    });
   }
 
   // sphinx-togglebutton labels its buttons in English; the page carries the edition's words.
@@ -79,16 +60,16 @@
   });
   followScheme();
 
-  // The formulas arrive typeset as SVG (no MathJax in the browser, no web font): fit them
-  // once the page is parsed, and after each resize.
+  // The stylesheet fits the equations to the column; after the page has been laid out, and
+  // after each resize, the ones that still scroll become focusable.
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
-    resizing = setTimeout(fitEquations, 150);
+    resizing = setTimeout(focusScrollingEquations, 150);
   });
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", fitEquations);
+  if (document.readyState === "complete") {
+    focusScrollingEquations();
   } else {
-    fitEquations();
+    window.addEventListener("load", focusScrollingEquations);
   }
 })();
