@@ -157,6 +157,7 @@ def test_the_typesetter_returns_mathjax_markup_and_reports_tex_errors() -> None:
         assert error and "notamacro" in error
     finally:
         typesetter.close()
+    assert typesetter.process.returncode == 0  # told to quit, it ended by itself
 
 
 @pytest.mark.build

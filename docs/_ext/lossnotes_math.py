@@ -90,11 +90,25 @@ class Typesetter:
         return answer["css"], answer["glyphs"]
 
     def close(self) -> None:
-        """End the Node.js process (it stops when its input ends)."""
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                stream.close()
-        self.process.wait(timeout=30)
+        """End the Node.js process.
+
+        It is told to quit rather than left to see its input end: a process forked from
+        Sphinx after it started (sphinx-sitemap's multiprocessing manager) holds a copy of
+        the input pipe, which then never ends.
+        """
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(json.dumps({"quit": True}) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:  # it has stopped already
+            pass
+        self.process.stdin.close()
+        self.process.stdout.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 _typesetter: Typesetter | None = None

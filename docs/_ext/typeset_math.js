@@ -5,6 +5,7 @@
 // output:
 //   {"tex": "...", "display": true}  ->  {"html": "<mjx-container ...>"}  or  {"error": "..."}
 //   {"page": true}                   ->  {"css": "...", "glyphs": "<svg ...>"}
+//   {"quit": true}                   ->  the script ends
 // MathJax's SVG output, with its assistive MathML for screen readers. A display formula's
 // <svg> carries a min-width of MIN_SCALE times its width: the site's stylesheet scales a
 // formula wider than the column down to fit, to that scale at most. Each glyph's outline
@@ -73,5 +74,9 @@ function answer(request) {
 
 const lines = readline.createInterface({ input: process.stdin, terminal: false });
 lines.on("line", (line) => {
-  process.stdout.write(JSON.stringify(answer(JSON.parse(line))) + "\n");
+  const request = JSON.parse(line);
+  if (request.quit) {
+    process.exit(0);
+  }
+  process.stdout.write(JSON.stringify(answer(request)) + "\n");
 });
