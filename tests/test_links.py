@@ -243,6 +243,13 @@ def test_every_page_has_preview_tags_in_its_language(site: Path, lang: str) -> N
         # the preview image is the landing page's lead figure, described in this language
         assert tags["og:image:alt"] != "lossnotes", page
         assert bool(cjk.search(tags["og:image:alt"])) == (lang == "zh_CN"), tags["og:image:alt"]
+    # The index and search pages have no text of their own to preview: a meta description
+    # from the templates (Lighthouse's SEO audit asks for one), in the edition's language.
+    for name in ("genindex.html", "search.html"):
+        html = (site / lang / name).read_text(encoding="utf-8")
+        (description,) = re.findall(r'<meta name="description" content="([^"]+)"', html)
+        assert "lossnotes" in description
+        assert bool(cjk.search(description)) == (lang == "zh_CN"), description
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
