@@ -174,6 +174,16 @@ _REPORT = """() => {
   };
 }"""
 
+# Cumulative layout shift since the page started loading (what moved while the reader
+# looked at it), as Lighthouse and Chrome's field data count it.
+_LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  let total = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => resolve(total), 50);
+})"""
+
 _FOCUS = """async (stops) => {
   const seen = [];
   for (let i = 0; i < stops; i++) {
@@ -207,6 +217,7 @@ def _visit(browser, server: str, lang: str, scheme: str, width: int, site: Path)
             page.evaluate(_SETTLE)
             report = page.evaluate(_REPORT)
             report["images_fetched"] = [url for url in fetched if "/_images/" in url]
+            report["layout_shift"] = page.evaluate(_LAYOUT_SHIFT)
             if axe is not None and width == WIDTHS[0]:
                 page.add_script_tag(content=axe)
                 report["axe"] = page.evaluate(
@@ -286,6 +297,17 @@ def test_display_equations_fit_or_scroll_never_cut(
             assert equation["scale"] < 0.451, equation
     if width == WIDTHS[0]:  # on a phone, some are scaled down
         assert any(e["scale"] < 0.99 for e in equations)
+
+
+@pytest.mark.parametrize(("lang", "scheme", "width"), CASES)
+def test_nothing_moves_while_a_page_loads(audit, lang: str, scheme: str, width: int) -> None:
+    """Cumulative layout shift under 0.1 ("good" in Chrome's and Lighthouse's terms)."""
+    shifts = {
+        name: round(report["layout_shift"], 3)
+        for name, report in audit(lang, scheme, width).items()
+        if report["layout_shift"] >= 0.1
+    }
+    assert not shifts, f"{lang}, {scheme}, {width} px: pages whose text moved: {shifts}"
 
 
 # -- Figures --------------------------------------------------------------------------------------
