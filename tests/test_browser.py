@@ -166,7 +166,7 @@ def _pages(site: Path, lang: str) -> list[str]:
     )
 
 
-_WAIT_FOR_MATH = """async () => {
+_WAIT_FOR_FONTS = """async () => {
   await document.fonts.ready;
   return true;
 }"""
@@ -215,7 +215,7 @@ def _check_page(session: Visit, url: str) -> dict:
     if url:
         page.goto(url, wait_until="load")
     page.wait_for_load_state("load")
-    page.evaluate(_WAIT_FOR_MATH)
+    page.evaluate(_WAIT_FOR_FONTS)
     math = page.evaluate(_MATH_REPORT)
     images = page.evaluate(_IMAGE_REPORT)
     return {"math": math, "images": images, "lang": page.evaluate("document.documentElement.lang")}

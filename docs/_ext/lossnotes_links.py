@@ -1,11 +1,10 @@
 """Links between the two editions, and the URLs the site is published at.
 
-- **Language switcher and alternates.** Every page links to the same page in the other
-  edition (``../<lang>/<page>.html``: the editions are sibling folders). Where a page has
-  no counterpart, the
-  switcher falls back to the other edition's home page. The switcher keeps the reader's
-  ``#section`` (``docs/_static/lossnotes-language.js``): section ids are the same in both
-  editions.
+- **Language switcher.** Every page links to the same page in the other edition
+  (``../<lang>/<page>.html``: the editions are sibling folders). Where a page has no
+  counterpart, the switcher falls back to the other edition's home page. The switcher keeps
+  the reader's ``#section`` (``docs/_static/lossnotes-language.js``): section ids are the
+  same in both editions.
 - **Absolute URLs.** ``site_baseurl`` (``LOSSNOTES_BASEURL``) names where the site is
   published; then the alternates (``<link rel="alternate" hreflang=...>`` for both
   editions), Sphinx's canonical links, the preview tags (sphinxext-opengraph) and the

@@ -111,12 +111,15 @@ class Typesetter:
             self.process.wait()
 
 
+#: The edition's typesetter: started by the first formula a build writes (a build that
+#: writes none, a warm rebuild say, starts no Node.js), ended when the build finishes.
 _typesetter: Typesetter | None = None
 
 
 def _typeset(translator: HTML5Translator, node: nodes.Element, tex: str, display: bool) -> str:
+    global _typesetter
     if _typesetter is None:
-        raise ExtensionError(f"html_math_renderer is {RENDERER!r} but no typesetter runs")
+        _typesetter = Typesetter()
     html, error = _typesetter.typeset(tex, display)
     if error is not None:
         logger.warning(
@@ -166,13 +169,6 @@ def visit_displaymath(translator: HTML5Translator, node: nodes.math_block) -> No
 # -- Build -------------------------------------------------------------------------------------
 
 
-def _start(app: Sphinx) -> None:
-    global _typesetter
-    if app.builder.format != "html" or app.builder.math_renderer_name != RENDERER:  # type: ignore[attr-defined]
-        return
-    _typesetter = Typesetter()
-
-
 def _end_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -196,7 +192,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_html_math_renderer(
         RENDERER, inline_renderers=(visit_math, None), block_renderers=(visit_displaymath, None)
     )
-    app.connect("builder-inited", _start)
     app.connect("html-page-context", _end_page)
     app.connect("build-finished", _stop)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": False}

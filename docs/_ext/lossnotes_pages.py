@@ -431,6 +431,7 @@ def rewrite_page(
     search_page: bool,
     image_alt: str = "",
     styles: dict[str, str] | None = None,
+    admonition_css: str = "",
 ) -> str:
     """One page as the reader's browser should receive it (see the module's docstring)."""
     if DONE in text:
@@ -451,8 +452,8 @@ def rewrite_page(
     text = number_style(text)
     text = preview_tags(text, image_alt)
     text = inline_styles(text, styles or {})
-    if "admonition-title" in text:
-        style = f'<style data-source="admonition-icons">\n{admonition_icon_css(icons)}\n</style>\n'
+    if admonition_css and "admonition-title" in text:
+        style = f'<style data-source="admonition-icons">\n{admonition_css}\n</style>\n'
         text = text.replace("</head>", style + "</head>", 1)
     return _ICON_ELEMENT.sub(
         lambda m: inline_icon(m.group(2), m.group(3), icons) or m.group(0), text
@@ -517,6 +518,7 @@ def _rewrite_edition(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     icons = icon_data(_fontawesome_bundle())
+    admonition_css = admonition_icon_css(icons)
     image_alt = preview_alt(outdir)
     static = outdir / "_static"
     styles = {
@@ -530,7 +532,7 @@ def _rewrite_edition(app: Sphinx, exception: Exception | None) -> None:
             continue
         text = page.read_text(encoding="utf-8")
         search_page = relative.as_posix() == "search.html"
-        rewritten = rewrite_page(text, page, icons, search_page, image_alt, styles)
+        rewritten = rewrite_page(text, page, icons, search_page, image_alt, styles, admonition_css)
         if rewritten != text:
             page.write_text(rewritten, encoding="utf-8")
     prune(outdir)
