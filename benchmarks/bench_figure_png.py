@@ -2,12 +2,15 @@
 
 Prints, per figure and encoding, the size relative to the RGBA PNG matplotlib
 writes and the CIE76 colour difference (99th percentile and maximum) against
-the exact pixels: the measurement behind lossnotes.figures.png.
+the exact pixels: the measurement behind lossnotes.figures.png. Then the time of
+that colour difference, pixel by pixel against once per distinct pair of colours
+(how lossnotes.figures.png.delta_e computes it), on the same figures.
 """
 
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 from PIL import Image
@@ -16,7 +19,7 @@ import lossnotes
 from lossnotes.closed_forms import CASES, cliff
 from lossnotes.figures import loss_heatmaps
 from lossnotes.figures.gradients import gradient_arrows, gradient_norm_maps
-from lossnotes.figures.png import _rgb, delta_e, png_bytes
+from lossnotes.figures.png import _lab, _rgb, delta_e, png_bytes
 from lossnotes.figures.sections import profile_figure
 
 
@@ -51,6 +54,7 @@ def main() -> None:
             list(surfaces.values()), band=cliff("mse", 0), lang="en", theme=t
         ),
     }
+    timings = []
     print(
         f"{'figure':16} {'scheme':6} {'encoding':32} {'bytes':>8} {'ratio':>6} "
         f"{'dE p99':>7} {'dE max':>7}"
@@ -72,6 +76,29 @@ def main() -> None:
                     f"{name:16} {theme:6} {encoding:32} {len(data):8d} {len(data) / base:6.2f} "
                     f"{np.quantile(de, 0.99):7.2f} {de.max():7.2f}"
                 )
+            timings.append(_time_difference(pixels))
+    per_pixel, per_pair = (sum(column) for column in zip(*timings, strict=True))
+    print(
+        f"\ncolour difference of {len(timings)} figures against their palette: "
+        f"every pixel {per_pixel:.3f} s, each distinct pair {per_pair:.3f} s "
+        f"(ratio {per_pair / per_pixel:.2f})"
+    )
+
+
+def _time_difference(pixels: np.ndarray) -> tuple[float, float]:
+    """Seconds for CIE76 of ``pixels`` against their palette: every pixel, then delta_e."""
+    shown = np.asarray(
+        Image.fromarray(pixels)
+        .quantize(256, method=Image.Quantize.MAXCOVERAGE, kmeans=3, dither=Image.Dither.NONE)
+        .convert("RGB")
+    )
+    start = time.perf_counter()
+    every = np.linalg.norm(_lab(pixels) - _lab(shown), axis=-1)
+    middle = time.perf_counter()
+    pairs = delta_e(pixels, shown)
+    end = time.perf_counter()
+    assert np.array_equal(every, pairs)
+    return middle - start, end - middle
 
 
 if __name__ == "__main__":

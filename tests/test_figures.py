@@ -300,6 +300,33 @@ def pair_names() -> tuple[str, str]:
     return ("cross_entropy", "mse")
 
 
+def test_colour_difference_pair_by_pair_is_the_per_pixel_formula(surfaces):
+    import numpy as np
+
+    from lossnotes.figures.png import _lab, _rgb, delta_e
+
+    exact = _rgb(loss_heatmaps(surfaces, lang="en", theme="light"))
+    rng = np.random.default_rng(7)
+    noisy = exact.copy()
+    noisy[::3] = rng.integers(0, 256, noisy[::3].shape, dtype=np.uint8)
+    for a, b in ((exact, noisy), (noisy, exact), (exact, exact)):
+        expected = np.linalg.norm(_lab(a) - _lab(b), axis=-1)
+        assert np.array_equal(delta_e(a, b), expected)
+    # black against white is the whole lightness axis: L* from 0 to 100
+    black, white = np.zeros((1, 2, 3), np.uint8), np.full((1, 2, 3), 255, np.uint8)
+    assert delta_e(black, white) == pytest.approx(np.full((1, 2), 100.0), abs=0.01)
+
+
+def test_a_saved_figure_is_the_layout_that_was_fitted(surfaces):
+    fig = loss_heatmaps(surfaces, lang="zh_CN", theme="dark")
+    fitted = [ax.get_position().bounds for ax in fig.axes]
+    height = fig.get_figheight()
+    first, second = png_bytes(fig), png_bytes(fig)
+    assert first == second
+    assert [ax.get_position().bounds for ax in fig.axes] == fitted
+    assert fig.get_figheight() == height
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_pngs_are_palette_quantised_where_no_one_can_see_it(surfaces, theme):
     import numpy as np
