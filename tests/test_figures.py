@@ -317,6 +317,35 @@ def test_colour_difference_pair_by_pair_is_the_per_pixel_formula(surfaces):
     assert delta_e(black, white) == pytest.approx(np.full((1, 2), 100.0), abs=0.01)
 
 
+def _longest_empty_band(pixels) -> int:
+    """The most consecutive pixel rows that hold nothing but the background colour."""
+
+    empty = (pixels == pixels[0, 0]).all(axis=(1, 2))
+    longest = run = 0
+    for row in empty:
+        run = run + 1 if row else 0
+        longest = max(longest, run)
+    return longest
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_figure_keeps_no_empty_band_between_its_rows(lang):
+    """Once, a first shorter try that narrowed the panels left these at their starting
+    height, 960 px, with bands of some 100 empty rows between the rows of panels."""
+    import lossnotes
+    from lossnotes.figures.explore import EXPLORE_FIXED_LOGITS, surface_panels
+    from lossnotes.figures.png import _rgb
+    from lossnotes.figures.sizes import DPI
+
+    for loss in ("cross_entropy", "mse"):
+        surfaces = [
+            evaluate_surface(loss, 2, lossnotes.Grid(fixed_logit=f)) for f in EXPLORE_FIXED_LOGITS
+        ]
+        pixels = _rgb(surface_panels(surfaces, lang=lang, theme="light"))
+        assert pixels.shape[0] < 6.2 * DPI, (loss, pixels.shape)
+        assert _longest_empty_band(pixels) < 0.3 * DPI, loss
+
+
 def test_a_saved_figure_is_the_layout_that_was_fitted(surfaces):
     fig = loss_heatmaps(surfaces, lang="zh_CN", theme="dark")
     fitted = [ax.get_position().bounds for ax in fig.axes]

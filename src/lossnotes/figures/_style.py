@@ -177,34 +177,47 @@ def _panel_widths(fig: Figure) -> float:
     return sum(ax.get_position().width for ax in fig.axes if ax.get_subplotspec() is not None)
 
 
-def _fit_height(fig: Figure, rounds: int = 6) -> None:
+def _spare_height(fig: Figure) -> float:
+    """Height (inches) the laid-out ``fig`` leaves empty: in its rows of panels, or around all."""
+    height = fig.get_figheight()
+    rows: dict[int, float] = {}
+    for ax in fig.axes:
+        spec = ax.get_subplotspec()
+        if spec is None or not ax.get_visible():
+            continue
+        slack = (ax.get_position(original=True).height - ax.get_position().height) * height
+        rows[spec.rowspan.start] = min(rows.get(spec.rowspan.start, slack), slack)
+    outer = height - fig.get_tightbbox().height - 2 * _PAD
+    return max(sum(rows.values()), outer)
+
+
+def _fit_height(fig: Figure, rounds: int = 8) -> None:
     """Lay ``fig`` out, then take away the height its content leaves empty.
 
     A square heatmap in a cell taller than it is wide leaves empty bands above
-    and below; so does a figure taller than its content. The figure loses those
-    bands step by step while its panels keep their width, so its height follows
-    from what it shows.
+    and below; so does a figure taller than its content. The figure loses half
+    of what is empty at each step while its panels keep their width. A step
+    that narrows them (a shorter colour bar can take wider tick labels) is
+    taken back and tried again half as long, so its height follows from what
+    it shows, with at most ``rounds`` layouts after the first.
     """
     fig.draw_without_rendering()
+    fig.draw_without_rendering()  # the first layout of fixed-aspect panels is not settled
+    good, widths = fig.get_figheight(), _panel_widths(fig)
+    step = _spare_height(fig) / 2
     for _ in range(rounds):
-        height, widths = fig.get_figheight(), _panel_widths(fig)
-        rows: dict[int, float] = {}
-        for ax in fig.axes:
-            spec = ax.get_subplotspec()
-            if spec is None or not ax.get_visible():
-                continue
-            slack = (ax.get_position(original=True).height - ax.get_position().height) * height
-            rows[spec.rowspan.start] = min(rows.get(spec.rowspan.start, slack), slack)
-        outer = height - fig.get_tightbbox().height - 2 * _PAD
-        spare = max(sum(rows.values()), outer) / 2
-        if spare < 0.02:
-            return
-        fig.set_figheight(round((height - spare) * fig.dpi) / fig.dpi)
+        if step < 0.05:
+            break
+        fig.set_figheight(round((good - step) * fig.dpi) / fig.dpi)
         fig.draw_without_rendering()
-        if _panel_widths(fig) < widths - 0.005:  # the panels shrank: one step too far
-            fig.set_figheight(height)
-            fig.draw_without_rendering()
-            return
+        if _panel_widths(fig) < widths - 0.005:  # the panels narrowed: a shorter step
+            step /= 2
+            continue
+        good, widths = fig.get_figheight(), _panel_widths(fig)
+        step = _spare_height(fig) / 2
+    if fig.get_figheight() != good:
+        fig.set_figheight(good)
+        fig.draw_without_rendering()
 
 
 def colour(name: str) -> str:
