@@ -196,13 +196,13 @@ def _fit_height(fig: Figure, rounds: int = 8) -> None:
 
     A square heatmap in a cell taller than it is wide leaves empty bands above
     and below; so does a figure taller than its content. The figure loses half
-    of what is empty at each step while its panels keep their width. A step
+    of what is empty at each step while its panels keep their width (to 1 %: the
+    layout of fixed-aspect panels moves by a few pixels from one run to the next). A step
     that narrows them (a shorter colour bar can take wider tick labels) is
     taken back and tried again half as long, so its height follows from what
     it shows, with at most ``rounds`` layouts after the first.
     """
     fig.draw_without_rendering()
-    fig.draw_without_rendering()  # the first layout of fixed-aspect panels is not settled
     good, widths = fig.get_figheight(), _panel_widths(fig)
     step = _spare_height(fig) / 2
     for _ in range(rounds):
@@ -210,7 +210,7 @@ def _fit_height(fig: Figure, rounds: int = 8) -> None:
             break
         fig.set_figheight(round((good - step) * fig.dpi) / fig.dpi)
         fig.draw_without_rendering()
-        if _panel_widths(fig) < widths - 0.005:  # the panels narrowed: a shorter step
+        if _panel_widths(fig) < 0.99 * widths:  # the panels narrowed: a shorter step
             step /= 2
             continue
         good, widths = fig.get_figheight(), _panel_widths(fig)
