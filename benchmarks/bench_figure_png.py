@@ -19,7 +19,7 @@ import lossnotes
 from lossnotes.closed_forms import CASES, cliff
 from lossnotes.figures import loss_heatmaps
 from lossnotes.figures.gradients import gradient_arrows, gradient_norm_maps
-from lossnotes.figures.png import _lab, _rgb, delta_e, png_bytes
+from lossnotes.figures.png import _lab, _palette, _rgb, delta_e, png_bytes
 from lossnotes.figures.sections import profile_figure
 
 
@@ -87,11 +87,7 @@ def main() -> None:
 
 def _time_difference(pixels: np.ndarray) -> tuple[float, float]:
     """Seconds for CIE76 of ``pixels`` against their palette: every pixel, then delta_e."""
-    shown = np.asarray(
-        Image.fromarray(pixels)
-        .quantize(256, method=Image.Quantize.MAXCOVERAGE, kmeans=3, dither=Image.Dither.NONE)
-        .convert("RGB")
-    )
+    shown = np.asarray(_palette(Image.fromarray(pixels)).convert("RGB"))
     start = time.perf_counter()
     every = np.linalg.norm(_lab(pixels) - _lab(shown), axis=-1)
     middle = time.perf_counter()

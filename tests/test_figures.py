@@ -319,7 +319,6 @@ def test_colour_difference_pair_by_pair_is_the_per_pixel_formula(surfaces):
 
 def _longest_empty_band(pixels) -> int:
     """The most consecutive pixel rows that hold nothing but the background colour."""
-
     empty = (pixels == pixels[0, 0]).all(axis=(1, 2))
     longest = run = 0
     for row in empty:

@@ -276,7 +276,8 @@ def _mse(sp: SoftmaxPass, order: np.ndarray, grad: list[np.ndarray]) -> np.ndarr
         np.abs(bracket, out=bracket)
         bracket *= _ILL_CONDITIONED
         suspects |= np.less(bracket, size, out=flags)
-    if grad[0].dtype != np.float64 or not suspects.any():  # float32: the first grouping's bound
+    # float32 keeps the first grouping's bound; in float64, unflagged brackets are final
+    if grad[0].dtype != np.float64 or not suspects.any():
         return loss
     ill = np.flatnonzero(suspects)
     z_ill, e_ill, w_ill = [p[ill] for p in z], [p[ill] for p in e], weight[ill]

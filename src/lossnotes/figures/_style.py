@@ -196,11 +196,11 @@ def _fit_height(fig: Figure, rounds: int = 8) -> None:
 
     A square heatmap in a cell taller than it is wide leaves empty bands above
     and below; so does a figure taller than its content. The figure loses half
-    of what is empty at each step while its panels keep their width (to 1 %: the
-    layout of fixed-aspect panels moves by a few pixels from one run to the next). A step
-    that narrows them (a shorter colour bar can take wider tick labels) is
-    taken back and tried again half as long, so its height follows from what
-    it shows, with at most ``rounds`` layouts after the first.
+    of what is empty at each step while its panels keep their width (to 1 %:
+    the layout of fixed-aspect panels moves by a few pixels from one run to the
+    next). A step that narrows them (a shorter colour bar can take wider tick
+    labels) is taken back and tried again half as long, so its height follows
+    from what it shows, with at most ``rounds`` layouts after the first.
     """
     fig.draw_without_rendering()
     good, widths = fig.get_figheight(), _panel_widths(fig)

@@ -25,9 +25,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["JUST_NOTICEABLE", "delta_e", "encode_png", "png_bytes", "save_png"]
 
@@ -58,6 +62,7 @@ def _packed(rgb: np.ndarray) -> np.ndarray:
 
 
 def _unpacked(code: np.ndarray) -> np.ndarray:
+    """Integers ``0xRRGGBB`` as 8-bit RGB pixels (the inverse of :func:`_packed`)."""
     return np.stack([(code >> 16) & 255, (code >> 8) & 255, code & 255], axis=-1).astype(np.uint8)
 
 
@@ -93,14 +98,21 @@ def png_bytes(fig: Figure) -> bytes:
     return encode_png(_rgb(fig))
 
 
+def _palette(image: Image.Image) -> Image.Image:
+    """The image in 256 colours: maximum coverage refined by three k-means passes, no dither."""
+    from PIL import Image
+
+    return image.quantize(
+        256, method=Image.Quantize.MAXCOVERAGE, kmeans=3, dither=Image.Dither.NONE
+    )
+
+
 def encode_png(pixels: np.ndarray) -> bytes:
     """8-bit RGB pixels as a PNG: a 256-colour palette unless it would be seen (see above)."""
     from PIL import Image
 
     image = Image.fromarray(pixels)
-    palette = image.quantize(
-        256, method=Image.Quantize.MAXCOVERAGE, kmeans=3, dither=Image.Dither.NONE
-    )
+    palette = _palette(image)
     difference = delta_e(pixels, np.asarray(palette.convert("RGB")))
     if np.quantile(difference, _SHARE) > JUST_NOTICEABLE:
         palette = image
