@@ -78,7 +78,9 @@ nitpick_ignore_regex = [
 language = "en"  # tools/build_site.py builds each edition with -D language=<lang>
 # Absolute: Sphinx reads a relative entry against docs/, sphinx-intl against this folder.
 locale_dirs = [str(ROOT / "locale")]
-gettext_compact = False
+# One catalog per top-level page; the API reference's pages (docs/api.rst and docs/api/*)
+# share api.po, so a docstring moved between them keeps its translation.
+gettext_compact = True
 gettext_uuid = False
 gettext_location = True
 gettext_allow_fuzzy_translations = False

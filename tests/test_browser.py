@@ -303,14 +303,15 @@ SEARCHES = [
 def _pages_holding(site: Path, lang: str, words: list[str]) -> set[str]:
     """The pages of an edition whose article text holds every one of ``words``."""
     found = set()
-    for path in (site / lang).glob("*.html"):
+    for name in _pages(site, lang):
+        path = site / lang / name
         html = path.read_text(encoding="utf-8")
         article = re.search(r"<article[^>]*>(.*?)</article>", html, re.S)
         if article is None:
             continue
         text = re.sub(r"<[^>]+>", " ", article.group(1)).lower()
         if all(word.lower() in text for word in words):
-            found.add(path.name)
+            found.add(name)
     return found
 
 

@@ -148,7 +148,13 @@ def parse(path: Path) -> _Page:
 
 
 def pages(edition: Path) -> list[Path]:
-    return sorted(p for p in edition.glob("*.html") if p.name not in SKIP_PAGES)
+    """Every page of an edition, the API reference's sub-pages (``api/*.html``) included."""
+    return sorted(
+        p
+        for p in edition.rglob("*.html")
+        if p.name not in SKIP_PAGES
+        and not any(part.startswith("_") for part in p.relative_to(edition).parts)
+    )
 
 
 def test_both_editions_and_the_redirect_exist(site):
@@ -160,7 +166,8 @@ def test_both_editions_and_the_redirect_exist(site):
     assert '<a href="en/index.html" hreflang="en">' in root
     assert '<a href="zh_CN/index.html" hreflang="zh-CN">' in root
     assert "navigator.languages" in root and "http-equiv" not in root
-    assert [p.name for p in pages(site / "en")] == [p.name for p in pages(site / "zh_CN")]
+    en, zh = site / "en", site / "zh_CN"
+    assert [p.relative_to(en) for p in pages(en)] == [p.relative_to(zh) for p in pages(zh)]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
@@ -197,7 +204,13 @@ REEXPORTED = {"figures": {"loss_heatmap", "loss_heatmaps"}}
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_api_reference_documents_the_library(site, lang):
-    html = (site / lang / "api.html").read_text(encoding="utf-8")
+    """Every public name is documented once, on one of the reference's pages (one page per
+    layer, each linked from the overview ``api.html``)."""
+    overview = (site / lang / "api.html").read_text(encoding="utf-8")
+    layers = sorted((site / lang / "api").glob("*.html"))
+    assert len(layers) >= 5
+    assert [p.name for p in layers if f'href="api/{p.name}"' not in overview] == []
+    html = overview + "".join(p.read_text(encoding="utf-8") for p in layers)
     for module in (
         "softmax",
         "losses",
@@ -214,7 +227,7 @@ def test_api_reference_documents_the_library(site, lang):
     ):
         names = getattr(importlib.import_module(f"lossnotes.{module}"), "__all__", None)
         for name in set(names or ()) - REEXPORTED.get(module, set()):
-            assert f'id="lossnotes.{module}.{name}"' in html, f"{lang}: {module}.{name}"
+            assert html.count(f'id="lossnotes.{module}.{name}"') == 1, f"{lang}: {module}.{name}"
     # the command line's help, printed at build time in the edition's language
     cli = (site / lang / "cli.html").read_text(encoding="utf-8")
     if lang == "en":
@@ -306,12 +319,12 @@ def test_no_chinese_page_is_marked_as_partly_translated(site):
         for path in pages(site / "zh_CN")
     }
     assert {name: count for name, count in marked.items() if count} == {}
-    assert 'class="translated' in (site / "zh_CN" / "api.html").read_text("utf-8")
+    assert 'class="translated' in (site / "zh_CN" / "api" / "losses.html").read_text("utf-8")
 
 
 def test_glued_values_and_equations_survive_translation(site):
     for en_path in pages(site / "en"):
-        en, zh = parse(en_path), parse(site / "zh_CN" / en_path.name)
+        en, zh = parse(en_path), parse(site / "zh_CN" / en_path.relative_to(site / "en"))
         assert zh.math == en.math, f"{en_path.name}: equations differ"
         assert Counter(zh.glued) == Counter(en.glued), f"{en_path.name}: glued values differ"
         assert all(zh.glued), f"{en_path.name}: an empty glued value"

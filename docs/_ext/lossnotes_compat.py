@@ -96,6 +96,33 @@ def keep_index_entries_on_reload() -> None:
     IndexBuilder.load = load  # type: ignore[method-assign]
 
 
+def index_entries_in_page_order() -> None:
+    """Write the search index's entries in the order of the pages, whatever order they came in.
+
+    ``IndexBuilder.freeze`` lists each index entry's places in the order the pages were
+    indexed (it iterates ``_index_entries`` as filled), not sorted like the rest of
+    ``searchindex.js`` (sphinx-doc/sphinx#11665 and #11888 sorted the other parts). With the
+    API reference on several pages, an incremental build (entries restored by
+    :func:`keep_index_entries_on_reload`, pages written again appended) then writes a
+    different ``searchindex.js`` from a clean build of the same sources. Private:
+    ``IndexBuilder.freeze``, ``_index_entries``.
+    """
+    from sphinx.search import IndexBuilder
+
+    if getattr(IndexBuilder.freeze, "_lossnotes", False):
+        return
+    original = IndexBuilder.freeze
+
+    def freeze(self: IndexBuilder) -> dict[str, Any]:
+        ordered = sorted(self._index_entries.items())
+        self._index_entries.clear()  # the environment's own dict: reorder it in place
+        self._index_entries.update(ordered)
+        return original(self)
+
+    freeze._lossnotes = True  # type: ignore[attr-defined]
+    IndexBuilder.freeze = freeze  # type: ignore[method-assign]
+
+
 # -- myst-nb -----------------------------------------------------------------------------------
 
 

@@ -131,4 +131,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _search_page_script)
     app.add_search_language(SearchChineseSegmented)
     lossnotes_compat.keep_index_entries_on_reload()
+    lossnotes_compat.index_entries_in_page_order()
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

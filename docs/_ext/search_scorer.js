@@ -1,11 +1,12 @@
 // lossnotes: search result scores (Sphinx's html_search_scorer). Sphinx's defaults, except
-// that the API reference (its entries and its page) ranks below the chapters: a reader
-// searching "vanishing" wants the chapter on vanishing gradients before a constant that
-// mentions the word.
+// that the API reference (its entries and its pages, api and api/*) ranks below the chapters:
+// a reader searching "vanishing" wants the chapter on vanishing gradients before a constant
+// that mentions the word.
 var Scorer = {
   score: (result) => {
     const [docname, , , , score, , kind] = result;
-    return kind === "object" || docname === "api" ? score - 100 : score;
+    const reference = kind === "object" || docname === "api" || docname.startsWith("api/");
+    return reference ? score - 100 : score;
   },
   objNameMatch: 11,
   objPartialMatch: 6,
