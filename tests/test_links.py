@@ -201,7 +201,8 @@ def test_formulas_arrive_typeset_with_every_glyph_on_the_page(site: Path) -> Non
             scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
             assert not [src for src in scripts if "mathjax" in src.lower()], scripts
             formulas = page.count('<mjx-container class="MathJax" jax="SVG"')
-            assert formulas == page.count('class="math notranslate') > 10, name
+            least = 10 if name.startswith("api/") else 20  # an API page holds fewer
+            assert formulas == page.count('class="math notranslate') > least, name
             assert page.count("<mjx-assistive-mml") == formulas  # what screen readers read
             assert page.count('id="MJX-SVG-global-cache"') == 1
             used = set(re.findall(r'xlink:href="#([^"]+)"', page))

@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import pytest
 from PIL import Image
+from test_browser import _pages
 
 import lossnotes
 import lossnotes.descent
@@ -149,12 +150,8 @@ def parse(path: Path) -> _Page:
 
 def pages(edition: Path) -> list[Path]:
     """Every page of an edition, the API reference's sub-pages (``api/*.html``) included."""
-    return sorted(
-        p
-        for p in edition.rglob("*.html")
-        if p.name not in SKIP_PAGES
-        and not any(part.startswith("_") for part in p.relative_to(edition).parts)
-    )
+    names = _pages(edition.parent, edition.name)
+    return [edition / name for name in names if Path(name).name not in SKIP_PAGES]
 
 
 def test_both_editions_and_the_redirect_exist(site):
