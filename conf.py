@@ -46,6 +46,8 @@ extensions = [
     "lossnotes_notebooks_reader",
     # What the browser receives: one figure copy per scheme, inline icons, alt text, weight
     "lossnotes_pages",
+    # The theme's five stylesheets as one file of the rules the site uses (PurgeCSS)
+    "lossnotes_styles",
     # Exercises and their solutions (loads sphinx-exercise); only exercises are numbered
     "lossnotes_exercises",
     # The standard toggle that collapses the solutions (`:class: dropdown`)

@@ -180,3 +180,128 @@ def test_a_tex_error_stops_the_build_at_its_location(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "index.md:3" in result.stderr and "TeX error in '\\\\frac{a'" in result.stderr
+
+
+# -- lossnotes_styles: the theme's stylesheets as one trimmed file ---------------------------
+
+PAGE = """<!DOCTYPE html><html><head>
+<style>.first {{ color: red; }}</style>
+<link href="{up}_static/styles/theme.css?digest=1" rel="stylesheet" />
+<link href="{up}_static/styles/theme-extra.css?digest=1" rel="stylesheet" />
+    <link rel="stylesheet" type="text/css" href="{up}_static/plain.css?v=2" />
+<style>.after {{ color: blue; }}</style>
+</head><body><div class="{classes}"><span data-mode="dark">x</span></div></body></html>
+"""
+
+
+def _theme_files(root: Path) -> None:
+    """The theme's files in ``_static``, as Sphinx copies them at every build."""
+    static = root / "_static"
+    (static / "styles").mkdir(parents=True, exist_ok=True)
+    (static / "styles" / "theme.css").write_text('@import "../basic.css";\n', encoding="utf-8")
+    (static / "basic.css").write_text(
+        ".used-basic { margin: 0; }\n.unused-basic { margin: 1px; }\n", encoding="utf-8"
+    )
+    (static / "styles" / "theme-extra.css").write_text(
+        '@charset "UTF-8";\n'
+        ".used-theme { background: url(../images/dot.png); }\n"
+        '.used-theme::after { content: "→"; background: url("data:image/svg+xml,'
+        "%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E\"); }\n"
+        ".unused-theme { color: green; }\n"
+        "[data-mode=dark] .used-theme { color: white; }\n"
+        ".added-by-script.open { color: black; }\n",
+        encoding="utf-8",
+    )
+    (static / "plain.css").write_text(".used-plain, .unused-plain { padding: 0; }\n")
+    (static / "script.js").write_text('el.classList.add("added-by-script", "open");\n')
+
+
+def _page(root: Path, name: str, classes: str) -> None:
+    up = "../" * name.count("/")
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_text(PAGE.format(up=up, classes=classes), encoding="utf-8")
+
+
+def _edition(root: Path) -> Path:
+    """A written edition in miniature: two pages, one in a folder, and the theme's files."""
+    _theme_files(root)
+    _page(root, "index.html", "used-basic used-theme")
+    _page(root, "api/page.html", "used-plain")
+    return root
+
+
+@pytest.mark.build  # PurgeCSS runs in Node.js (npm ci)
+def test_the_theme_stylesheets_become_one_file_of_the_rules_in_use(tmp_path: Path) -> None:
+    styles = _extension("lossnotes_styles")
+    root = _edition(tmp_path)
+    bundle = styles.bundle_edition(root)
+    assert bundle is not None and styles.BUNDLE.fullmatch(bundle.name)
+    css = bundle.read_text(encoding="utf-8")
+    assert css.startswith('@charset "UTF-8";\n/* lossnotes theme stylesheets: ')
+    assert css.count("@charset") == 1  # first, as it must be; the theme's own is dropped
+    # In the pages' order, the import resolved in place; only the rules something uses.
+    order = [css.index(name) for name in (".used-basic", ".used-theme", ".used-plain")]
+    assert order == sorted(order)
+    for unused in (".unused-basic", ".unused-theme", "@import"):
+        assert unused not in css
+    assert ".added-by-script.open" in css  # a script names both classes
+    assert "[data-mode=dark] .used-theme" in css
+    assert ".used-plain { padding: 0; }" in css  # an unused selector leaves its list
+    assert ".unused-plain" not in css
+    # url() rebased from _static/styles/ onto _static/; a data: address left as it was.
+    assert 'url("images/dot.png")' in css
+    assert "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E\")" in css
+    # Each page links the one file, where the run of links stood: the cascade keeps its order.
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert re.search(
+        r"\.first \{ color: red; \}</style>\n"
+        rf'<link rel="stylesheet" href="_static/{bundle.name}" />\n'
+        r"<style>\.after",
+        index,
+    )
+    nested = (root / "api" / "page.html").read_text(encoding="utf-8")
+    assert f'<link rel="stylesheet" href="../_static/{bundle.name}" />' in nested
+    # The original files are gone: no page requests them.
+    left = sorted(p.relative_to(root).as_posix() for p in (root / "_static").rglob("*.css"))
+    assert left == [f"_static/{bundle.name}"]
+
+
+@pytest.mark.build  # PurgeCSS runs in Node.js (npm ci)
+def test_a_rebuild_that_copies_the_theme_again_gives_the_same_file(tmp_path: Path) -> None:
+    """An incremental build: Sphinx copies the theme's files again and writes some pages."""
+    styles = _extension("lossnotes_styles")
+    first = styles.bundle_edition(_edition(tmp_path / "full"))
+    again = _edition(tmp_path / "incremental")
+    assert styles.bundle_edition(again) == again / "_static" / first.name
+    # Run again with nothing written since: the file stays.
+    assert styles.bundle_edition(again) == again / "_static" / first.name
+    # The next build copies the theme again and writes one page; the other links the file.
+    _theme_files(again)
+    _page(again, "index.html", "used-basic used-theme")
+    bundle = styles.bundle_edition(again)
+    assert bundle.read_bytes() == first.read_bytes()
+    assert [p.name for p in (again / "_static").rglob("*.css")] == [first.name]
+    # A page now uses a rule that the file left out: a new file, linked from every page.
+    _theme_files(again)
+    _page(again, "index.html", "used-basic unused-theme")
+    changed = styles.bundle_edition(again)
+    assert changed.name != first.name
+    assert ".unused-theme" in changed.read_text(encoding="utf-8")
+    nested = (again / "api" / "page.html").read_text(encoding="utf-8")
+    assert f'<link rel="stylesheet" href="../_static/{changed.name}" />' in nested
+    assert [p.name for p in (again / "_static").rglob("*.css")] == [changed.name]
+
+
+def test_stylesheets_split_by_other_markup_are_refused(tmp_path: Path) -> None:
+    from sphinx.errors import ExtensionError
+
+    styles = _extension("lossnotes_styles")
+    root = _edition(tmp_path)
+    page = root / "index.html"
+    text = page.read_text(encoding="utf-8")
+    text = text.replace(
+        '    <link rel="stylesheet" type', '<style>.x{}</style><link rel="stylesheet" type'
+    )
+    page.write_text(text, encoding="utf-8")
+    with pytest.raises(ExtensionError, match=r"index\.html: its stylesheets are not linked one "):
+        styles.bundle_edition(root)
