@@ -305,3 +305,16 @@ def test_stylesheets_split_by_other_markup_are_refused(tmp_path: Path) -> None:
     page.write_text(text, encoding="utf-8")
     with pytest.raises(ExtensionError, match=r"index\.html: its stylesheets are not linked one "):
         styles.bundle_edition(root)
+
+
+def test_a_missing_npm_package_says_how_to_install_it(monkeypatch, tmp_path: Path) -> None:
+    from sphinx.errors import ExtensionError
+
+    node = _extension("lossnotes_node")
+    monkeypatch.setattr(node, "NODE_MODULES", tmp_path / "node_modules")
+    with pytest.raises(ExtensionError) as raised:
+        node.node_for("purgecss", "the theme's stylesheets are trimmed by PurgeCSS")
+    message = str(raised.value)
+    assert message.startswith("the theme's stylesheets are trimmed by PurgeCSS in Node.js")
+    assert "run `npm ci` in the repository" in message
+    assert f"puts purgecss in {tmp_path / 'node_modules'}" in message

@@ -22,12 +22,12 @@ This is a math renderer in Sphinx's sense (``app.add_html_math_renderer``); conf
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from lossnotes_node import ROOT, node_for
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.locale import _
@@ -38,10 +38,7 @@ from sphinx.writers.html5 import HTML5Translator
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
 SCRIPT = HERE / "typeset_math.js"
-#: Where ``npm ci`` puts MathJax.
-MATHJAX = ROOT / "node_modules" / "mathjax-full"
 
 RENDERER = "lossnotes"
 
@@ -50,13 +47,7 @@ class Typesetter:
     """One Node.js process running ``typeset_math.js``: TeX in, MathJax's markup out."""
 
     def __init__(self) -> None:
-        node = shutil.which("node")
-        if node is None or not (MATHJAX / "package.json").is_file():
-            raise ExtensionError(
-                "the formulas are typeset by MathJax in Node.js while the site is built: "
-                "install Node.js with npm, then run `npm ci` in the repository "
-                f"(`make html` does), which puts mathjax-full in {MATHJAX.parent}"
-            )
+        node = node_for("mathjax-full", "the formulas are typeset by MathJax")
         self.process = subprocess.Popen(
             [node, str(SCRIPT)],
             stdin=subprocess.PIPE,

@@ -33,19 +33,16 @@ import itertools
 import json
 import posixpath
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from lossnotes_node import ROOT, node_for
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
 SCRIPT = HERE / "purge_styles.js"
-#: Where ``npm ci`` puts PurgeCSS.
-PURGECSS = ROOT / "node_modules" / "purgecss"
 
 #: A ``<link rel="stylesheet">`` to a file of the edition: group 1 is the path up to and
 #: including ``_static/``, group 2 the file's path under it (its query dropped).
@@ -119,13 +116,7 @@ def read_stylesheet(static: Path, name: str, seen: frozenset[str] = frozenset())
 
 def purge(css: str, content: list[Path]) -> str:
     """``css`` without the rules that match nothing in ``content`` (PurgeCSS, in Node.js)."""
-    node = shutil.which("node")
-    if node is None or not (PURGECSS / "package.json").is_file():
-        raise ExtensionError(
-            "the theme's stylesheets are trimmed by PurgeCSS in Node.js while the site is "
-            "built: install Node.js with npm, then run `npm ci` in the repository (`make html` "
-            f"does), which puts purgecss in {PURGECSS.parent}"
-        )
+    node = node_for("purgecss", "the theme's stylesheets are trimmed by PurgeCSS")
     request = json.dumps({"css": css, "content": [str(path) for path in content]})
     done = subprocess.run(
         [node, str(SCRIPT)],
