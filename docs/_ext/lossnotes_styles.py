@@ -84,9 +84,12 @@ def linked_run(text: str, page: str) -> tuple[int, int, str, list[str]] | None:
     return links[0].start(), links[-1].end(), links[0].group(1), [m.group(2) for m in links]
 
 
-def read_stylesheet(static: Path, name: str, seen: frozenset[str] = frozenset()) -> str:
+def read_stylesheet(
+    static: Path, name: str, seen: frozenset[str] = frozenset(), read: set[str] | None = None
+) -> str:
     """The stylesheet ``_static/name`` with its local ``@import`` rules resolved in place and
-    every relative ``url()`` rebased onto ``_static/``, where the bundle is written."""
+    every relative ``url()`` rebased onto ``_static/``, where the bundle is written; ``read``,
+    if given, collects the name of each file read."""
     if name in seen:
         raise ExtensionError(f"stylesheet {name} imports itself")
     folder = posixpath.dirname(name)
@@ -100,9 +103,11 @@ def read_stylesheet(static: Path, name: str, seen: frozenset[str] = frozenset())
         target = rebase(match.group(2))
         if not (static / target).is_file():
             raise ExtensionError(f"stylesheet {name} imports {target}, which is not in _static")
-        return read_stylesheet(static, target, seen | {name})
+        return read_stylesheet(static, target, seen | {name}, read)
 
     text = (static / name).read_text(encoding="utf-8")
+    if read is not None:
+        read.add(name)
     text = _CHARSET.sub("", text)
     text = _IMPORT.sub(imported, text)
 
@@ -166,7 +171,8 @@ def bundle_edition(outdir: Path) -> Path | None:
             return old_bundles[0]  # bundled already, and nothing copied afresh since
         missing = [name for name in names if not (static / name).is_file()]
         raise ExtensionError(f"the pages link stylesheets that are not in _static: {missing}")
-    css = "\n".join(read_stylesheet(static, name) for name in names)
+    read: set[str] = set()
+    css = "\n".join(read_stylesheet(static, name, read=read) for name in names)
     content = [*pages, *sorted(static.rglob("*.js"))]
     kept = purge(css, content).strip() + "\n"
     header = f"/* lossnotes theme stylesheets: {', '.join(names)} */\n"
@@ -182,29 +188,12 @@ def bundle_edition(outdir: Path) -> Path | None:
     for old in old_bundles:
         if old.name != name:
             old.unlink()
-    for source in sorted({*names, *_imports(static, names)}):
+    for source in sorted(read):  # the linked files and those they import
         (static / source).unlink(missing_ok=True)
         folder = (static / source).parent
         if folder != static and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
     return static / name
-
-
-def _imports(static: Path, names: tuple[str, ...]) -> set[str]:
-    """The local files that the stylesheets ``names`` import, at any depth."""
-    found: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        path = static / name
-        if not path.is_file():
-            continue
-        for match in _IMPORT.finditer(path.read_text(encoding="utf-8")):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), match.group(2)))
-            if target not in found:
-                found.add(target)
-                todo.append(target)
-    return found
 
 
 def _bundle(app: Sphinx, exception: Exception | None) -> None:
