@@ -603,3 +603,5 @@ def test_script_only_on_the_explorers_pages(site: Path) -> None:
             text = page.read_text(encoding="utf-8")
             has = "explorer.js" in text
             assert has == (page.name in ("explore.html", "experiment.html")), page.name
+            if has:  # it does not hold up the page's first paint
+                assert re.search(r'<script defer="defer" src="_static/explorer\.js\?v=', text)

@@ -160,6 +160,88 @@ def test_the_typesetter_returns_mathjax_markup_and_reports_tex_errors() -> None:
     assert typesetter.process.returncode == 0  # told to quit, it ended by itself
 
 
+def _placements(svg: str) -> list[tuple[str, str, tuple[float, ...]]]:
+    """Each drawn element of a formula's <svg> in painting order: its tag, its attributes
+    other than ``transform``, and the affine map (a, d, e, f of x' = a x + e, y' = d y + f)
+    that the ``transform`` lists of it and of all its groups compose to. A nested <svg>
+    (a stretched delimiter) counts as one drawn element."""
+    from xml.etree import ElementTree
+
+    def parse(transform: str) -> tuple[float, float, float, float]:
+        a, d, e, f = 1.0, 1.0, 0.0, 0.0
+        for kind, args in re.findall(r"(translate|scale)\(([^)]*)\)", transform or ""):
+            values = [float(v) for v in re.split(r"[\s,]+", args.strip())]
+            if kind == "translate":
+                tx, ty = values[0], values[1] if len(values) > 1 else 0.0
+                e, f = e + a * tx, f + d * ty
+            else:
+                sx, sy = values[0], values[1] if len(values) > 1 else values[0]
+                a, d = a * sx, d * sy
+        assert not re.sub(r"(translate|scale)\([^)]*\)|\s", "", transform or "")
+        return a, d, e, f
+
+    def walk(node, outer, found) -> None:
+        for child in node:
+            a0, d0, e0, f0 = outer
+            a1, d1, e1, f1 = parse(child.get("transform"))
+            placed = (a0 * a1, d0 * d1, e0 + a0 * e1, f0 + d0 * f1)
+            tag = child.tag.split("}")[-1]
+            if tag == "g":
+                walk(child, placed, found)
+            else:
+                keys = {k.split("}")[-1]: v for k, v in child.attrib.items() if k != "transform"}
+                found.append((tag, repr(sorted(keys.items())), placed))
+
+    found: list = []
+    walk(ElementTree.fromstring(svg), (1.0, 1.0, 0.0, 0.0), found)
+    return found
+
+
+@pytest.mark.build
+def test_flattened_formulas_place_every_glyph_where_mathjax_put_it() -> None:
+    """typeset_math.js replaces MathJax's nested placement groups by transforms on the
+    glyphs themselves: every glyph, rule and text keeps its place (to a millionth of an em),
+    its order and its attributes; the groups that carry meaning stay."""
+    import json
+    import subprocess
+
+    math = _extension("lossnotes_math")
+    node = math.node_for("mathjax-full", "the formulas are typeset by MathJax")
+    formulas = [
+        r"\frac{\partial \mathrm{MSE}}{\partial z_t} = -\frac{2}{K}\,p_t \sum_{k \ne t} p_k",
+        r"\operatorname{CE} = -\log p_2 = \log\left(e^{z_0} + e^{z_1} + e^{z_2}\right) - z_2",
+        r"\begin{aligned} p_0 &= \frac{e^{z_0}}{\sum_k e^{z_k}} \\"
+        r" \sqrt{\tfrac12} &= \text{梯度 } x\end{aligned}",
+        r"\left\lVert \nabla_{\mathbf z} L \right\rVert_2 \approx 10^{-434}",
+    ]
+    script = (
+        "const m = require(process.argv[1]); const out = [];"
+        "for (const tex of JSON.parse(process.argv[2])) {"
+        "  const svg = m.adaptor.firstChild(m.convert(tex, true));"
+        "  const before = m.adaptor.outerHTML(svg); m.flatten(svg);"
+        "  out.push([before, m.adaptor.outerHTML(svg)]); }"
+        "console.log(JSON.stringify(out));"
+    )
+    result = subprocess.run(
+        [node, "-e", script, str(math.SCRIPT), json.dumps(formulas)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=math.ROOT,
+    )
+    groups_before = groups_after = 0
+    for before, after in json.loads(result.stdout):
+        placed_before, placed_after = _placements(before), _placements(after)
+        assert [p[:2] for p in placed_after] == [p[:2] for p in placed_before]
+        for (_, _, want), (_, _, got) in zip(placed_before, placed_after, strict=True):
+            assert got == pytest.approx(want, abs=1e-3)  # 1/1000 em units: 1e-6 em
+        groups_before += before.count("<g")
+        groups_after += after.count("<g")
+        # The groups that MathJax's stylesheet selects are still there.
+        assert after.count('data-mml-node="mtable"') == before.count('data-mml-node="mtable"')
+    assert groups_after <= groups_before // 4
+
+
 @pytest.mark.build
 def test_a_tex_error_stops_the_build_at_its_location(tmp_path: Path) -> None:
     import subprocess

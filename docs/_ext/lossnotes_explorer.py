@@ -82,7 +82,9 @@ def _add_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
 ) -> None:
     if doctree is not None and any(doctree.findall(explorer_node)):
-        app.add_js_file(SCRIPT)
+        # Deferred: the script builds the explorer once the page is parsed (its place is kept
+        # by explorer.css from the first paint), so it need not hold up the page's rendering.
+        app.add_js_file(SCRIPT, loading_method="defer")
         app.add_css_file(STYLESHEET)
 
 
